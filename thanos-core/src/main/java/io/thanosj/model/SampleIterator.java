@@ -1,0 +1,45 @@
+package io.thanosj.model;
+
+/**
+ * A primitive cursor over samples in timestamp order: the one shape shared by chunk decoders,
+ * StoreAPI streams, deduplication and the PromQL engine, so samples never become objects.
+ * Failures (corrupt data, a broken stream) are thrown as {@link ThanosException}.
+ */
+public interface SampleIterator {
+    /** Advances to the next sample; false when there is none. */
+    boolean next();
+
+    /**
+     * Advances to the first sample with timestamp {@code >= t}; stays put if the current sample
+     * already qualifies. False when there is none.
+     */
+    boolean seek(long t);
+
+    /** Timestamp in milliseconds of the current sample. */
+    long t();
+
+    /** Value of the current sample. */
+    double v();
+
+    SampleIterator EMPTY = new SampleIterator() {
+        @Override
+        public boolean next() {
+            return false;
+        }
+
+        @Override
+        public boolean seek(long t) {
+            return false;
+        }
+
+        @Override
+        public long t() {
+            throw new IllegalStateException("empty iterator");
+        }
+
+        @Override
+        public double v() {
+            throw new IllegalStateException("empty iterator");
+        }
+    };
+}
