@@ -124,7 +124,7 @@ class TestIndex {
         String[] regexes = {".*", ".+", "a|b", "foo.*", "fo.*|b.*", "a?b", "", "1.*", "line.*", "\\d+", "(?i)FOO",
             "x{300}", "b\u00e9|\uD83D\uDE00"};
         try (IndexReader ir = IndexReader.open(index, "blk")) {
-            for (int round = 0; round < 300; round++) {
+            for (int round = 0; round < 120; round++) {
                 List<Matcher> ms = new ArrayList<>();
                 int k = 1 + r.nextInt(3);
                 for (int i = 0; i < k; i++) {
