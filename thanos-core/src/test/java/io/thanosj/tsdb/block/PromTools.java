@@ -15,6 +15,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import io.thanosj.model.LabelsBuilder;
+import io.thanosj.model.SampleIterator;
+import io.thanosj.tsdb.chunk.ChunkMetas;
+import io.thanosj.tsdb.chunk.ChunkReader;
+import io.thanosj.tsdb.chunk.ChunkWriter;
+import io.thanosj.tsdb.chunk.XorAppender;
+import io.thanosj.tsdb.chunk.XorChunk;
+import io.thanosj.tsdb.index.IndexReader;
+import io.thanosj.tsdb.index.IndexWriter;
+import io.thanosj.tsdb.index.Postings;
 import org.junit.jupiter.api.Assumptions;
 
 /** Test helpers around the real promtool/prometheus binaries and their text output. */
@@ -197,4 +207,57 @@ final class PromTools {
         }
         return out;
     }
+
+    /** Re-encodes every chunk from its samples and rewrites chunks and index: all bytes must match. */
+    static void assertByteExactRewrite(Path block, Path out) throws IOException {
+        Files.createDirectories(out);
+        BlockMeta meta = BlockMeta.readFromDir(block);
+        assertThat(meta.version()).isEqualTo(1);
+        List<Labels> series = new ArrayList<>();
+        List<ChunkMetas> metas = new ArrayList<>();
+        List<List<XorChunk>> chunks = new ArrayList<>();
+        List<String> symbols = new ArrayList<>();
+        try (IndexReader ir = IndexReader.open(block.resolve("index"), meta.ulid());
+             ChunkReader cr = ChunkReader.open(block.resolve("chunks"), meta.ulid())) {
+            for (int i = 0; i < ir.numSymbols(); i++) {
+                symbols.add(ir.symbol(i));
+            }
+            Postings p = ir.allPostings();
+            LabelsBuilder lb = new LabelsBuilder();
+            while (p.next()) {
+                ChunkMetas cm = new ChunkMetas();
+                ir.series(p.at(), lb, cm);
+                series.add(lb.build());
+                metas.add(cm);
+                List<XorChunk> cs = new ArrayList<>();
+                for (int k = 0; k < cm.size(); k++) {
+                    XorChunk c = cr.chunk(cm.ref(k));
+                    XorAppender a = new XorAppender();
+                    SampleIterator it = c.iterator();
+                    while (it.next()) {
+                        a.append(it.t(), it.v());
+                    }
+                    assertThat(a.chunk().bytes()).as("re-encoded chunk %d of %s", k, lb.build()).isEqualTo(c.bytes());
+                    cs.add(c);
+                }
+                chunks.add(cs);
+            }
+        }
+        try (ChunkWriter cw = new ChunkWriter(out.resolve("chunks"))) {
+            for (int s = 0; s < series.size(); s++) {
+                for (int k = 0; k < chunks.get(s).size(); k++) {
+                    assertThat(cw.write(chunks.get(s).get(k))).isEqualTo(metas.get(s).ref(k));
+                }
+            }
+        }
+        try (IndexWriter iw = new IndexWriter(out.resolve("index"))) {
+            iw.addSymbols(symbols);
+            for (int s = 0; s < series.size(); s++) {
+                iw.addSeries(series.get(s), metas.get(s));
+            }
+        }
+        assertThat(Files.readAllBytes(out.resolve("chunks/000001"))).isEqualTo(Files.readAllBytes(block.resolve("chunks/000001")));
+        assertThat(Files.readAllBytes(out.resolve("index"))).as("index of %s", block).isEqualTo(Files.readAllBytes(block.resolve("index")));
+    }
+
 }

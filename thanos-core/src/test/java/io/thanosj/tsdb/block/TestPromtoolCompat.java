@@ -154,60 +154,8 @@ class TestPromtoolCompat {
         assertThat(total).isEqualTo((long) series * samples);
 
         for (Path b : blocks) {
-            assertByteExactRewrite(b, dir.resolve("rewrite-" + b.getFileName()));
+            PromTools.assertByteExactRewrite(b, dir.resolve("rewrite-" + b.getFileName()));
         }
-    }
-
-    /** Re-encodes every chunk from its samples and rewrites chunks and index: all bytes must match. */
-    static void assertByteExactRewrite(Path block, Path out) throws IOException {
-        Files.createDirectories(out);
-        BlockMeta meta = BlockMeta.readFromDir(block);
-        assertThat(meta.version()).isEqualTo(1);
-        List<Labels> series = new ArrayList<>();
-        List<ChunkMetas> metas = new ArrayList<>();
-        List<List<XorChunk>> chunks = new ArrayList<>();
-        List<String> symbols = new ArrayList<>();
-        try (IndexReader ir = IndexReader.open(block.resolve("index"), meta.ulid());
-             ChunkReader cr = ChunkReader.open(block.resolve("chunks"), meta.ulid())) {
-            for (int i = 0; i < ir.numSymbols(); i++) {
-                symbols.add(ir.symbol(i));
-            }
-            Postings p = ir.allPostings();
-            LabelsBuilder lb = new LabelsBuilder();
-            while (p.next()) {
-                ChunkMetas cm = new ChunkMetas();
-                ir.series(p.at(), lb, cm);
-                series.add(lb.build());
-                metas.add(cm);
-                List<XorChunk> cs = new ArrayList<>();
-                for (int k = 0; k < cm.size(); k++) {
-                    XorChunk c = cr.chunk(cm.ref(k));
-                    XorAppender a = new XorAppender();
-                    SampleIterator it = c.iterator();
-                    while (it.next()) {
-                        a.append(it.t(), it.v());
-                    }
-                    assertThat(a.chunk().bytes()).as("re-encoded chunk %d of %s", k, lb.build()).isEqualTo(c.bytes());
-                    cs.add(c);
-                }
-                chunks.add(cs);
-            }
-        }
-        try (ChunkWriter cw = new ChunkWriter(out.resolve("chunks"))) {
-            for (int s = 0; s < series.size(); s++) {
-                for (int k = 0; k < chunks.get(s).size(); k++) {
-                    assertThat(cw.write(chunks.get(s).get(k))).isEqualTo(metas.get(s).ref(k));
-                }
-            }
-        }
-        try (IndexWriter iw = new IndexWriter(out.resolve("index"))) {
-            iw.addSymbols(symbols);
-            for (int s = 0; s < series.size(); s++) {
-                iw.addSeries(series.get(s), metas.get(s));
-            }
-        }
-        assertThat(Files.readAllBytes(out.resolve("chunks/000001"))).isEqualTo(Files.readAllBytes(block.resolve("chunks/000001")));
-        assertThat(Files.readAllBytes(out.resolve("index"))).as("index of %s", block).isEqualTo(Files.readAllBytes(block.resolve("index")));
     }
 
     /** Writes a block of our own with the given series count and samples per series. */
