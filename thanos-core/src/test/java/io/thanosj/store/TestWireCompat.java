@@ -227,10 +227,11 @@ class TestWireCompat {
         assertThat(m.getField(1).getVarintList()).containsExactly(2L);
         assertThat(m.getField(2).getLengthDelimitedList()).containsExactly(ByteString.copyFromUtf8("job"));
 
-        // A SeriesResponse as a Thanos store encodes it: series{labels{name,value}, chunks{min,max,raw{type,data}}}.
-        byte[] thanos = hex("0a1e"                    // field 1 (series), 30 bytes
+        // A SeriesResponse as a Thanos store encodes it: series{labels{name,value}, chunks{min,max,raw{data}}};
+        // like protoc, gogoproto leaves out zero scalars such as type = XOR.
+        byte[] thanos = hex("0a1c"                    // field 1 (series), 28 bytes
                 + "0a0a" + "0a03" + "6a6f62" + "1203" + "6e6f64"   // labels: job="nod"
-                + "1210" + "0802" + "1004" + "1a0a" + "0800" + "1206" + "000102030405"); // chunk 2..4 raw XOR
+                + "120e" + "0802" + "1004" + "1a08" + "1206" + "000102030405"); // chunk [2,4], raw data
         SeriesResponse resp = SeriesResponse.parseFrom(thanos);
         assertThat(resp.getSeries().getLabels(0).getName()).isEqualTo("job");
         AggrChunk c = resp.getSeries().getChunks(0);
