@@ -76,7 +76,7 @@ final class AzureBucket implements Bucket {
         while (c.getCause() != null && c.getCause() != c) {
             c = c.getCause();
         }
-        return c.getMessage() == null ? c.toString() : c.getMessage();
+        return ConfigNode.oneLine(c.getMessage() == null ? c.toString() : c.getMessage());
     }
 
     static boolean isTransient(Throwable t) {

@@ -195,7 +195,12 @@ final class ConfigNode {
     }
 
     static ThanosException bad(String provider, String detail, Node at) {
-        return ThanosException.badData("objstore config: " + provider + ": " + detail + position(at));
+        return ThanosException.badData("objstore config: " + provider + ": " + oneLine(detail) + position(at));
+    }
+
+    /** Library messages may span lines; the CLI prints errors as one line. */
+    static String oneLine(String s) {
+        return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     static String position(Node at) {

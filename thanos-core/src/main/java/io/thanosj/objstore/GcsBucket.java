@@ -50,9 +50,9 @@ final class GcsBucket implements Bucket {
             }
             if (e.getCode() == 401 || e.getCode() == 403) {
                 throw new ThanosException(ErrorCode.BAD_DATA, where + ": access denied; check service_account or the application default credentials: "
-                        + e.getMessage(), e);
+                        + ConfigNode.oneLine(e.getMessage()), e);
             }
-            throw new ThanosException(ErrorCode.UNAVAILABLE, where + ": check bucket: " + e.getMessage(), e);
+            throw new ThanosException(ErrorCode.UNAVAILABLE, where + ": check bucket: " + ConfigNode.oneLine(e.getMessage()), e);
         }
     }
 
@@ -65,7 +65,7 @@ final class GcsBucket implements Bucket {
             if (s.getCode() == 404) {
                 return new ObjectNotFoundException(bucket, name);
             }
-            return new ThanosException(ErrorCode.UNAVAILABLE, where + ": " + s.getCode() + " " + s.getMessage(), e);
+            return new ThanosException(ErrorCode.UNAVAILABLE, where + ": " + s.getCode() + " " + ConfigNode.oneLine(s.getMessage()), e);
         }
         return new ThanosException(ErrorCode.INTERNAL, where + ": " + e, e);
     }
@@ -147,7 +147,7 @@ final class GcsBucket implements Bucket {
                 }
                 throw error("get", name, s);
             }
-            throw new ThanosException(ErrorCode.UNAVAILABLE, "gcs bucket " + bucket + ": get " + name + ": " + e.getMessage(), e);
+            throw new ThanosException(ErrorCode.UNAVAILABLE, "gcs bucket " + bucket + ": get " + name + ": " + ConfigNode.oneLine(e.getMessage()), e);
         } catch (StorageException e) {
             close(reader);
             if (e.getCode() == 416) {
@@ -210,7 +210,7 @@ final class GcsBucket implements Bucket {
             if (e.getCause() instanceof StorageException s) {
                 throw error("upload", name, s);
             }
-            throw new ThanosException(ErrorCode.UNAVAILABLE, "gcs bucket " + bucket + ": upload " + name + ": " + e.getMessage(), e);
+            throw new ThanosException(ErrorCode.UNAVAILABLE, "gcs bucket " + bucket + ": upload " + name + ": " + ConfigNode.oneLine(e.getMessage()), e);
         } catch (RuntimeException e) {
             throw error("upload", name, e);
         }
@@ -239,7 +239,7 @@ final class GcsBucket implements Bucket {
         try {
             storage.close();
         } catch (Exception e) {
-            throw new ThanosException(ErrorCode.INTERNAL, "gcs bucket " + bucket + ": close client: " + e.getMessage(), e);
+            throw new ThanosException(ErrorCode.INTERNAL, "gcs bucket " + bucket + ": close client: " + ConfigNode.oneLine(e.getMessage()), e);
         }
     }
 }

@@ -52,7 +52,7 @@ final class GcsFactory {
                 b.setCredentials(GoogleCredentials.getApplicationDefault());
             } catch (IOException e) {
                 throw ThanosException.badData("objstore config: gcs: no credentials: set service_account or "
-                        + "GOOGLE_APPLICATION_CREDENTIALS, or run where application default credentials exist: " + e.getMessage());
+                        + "GOOGLE_APPLICATION_CREDENTIALS, or run where application default credentials exist: " + ConfigNode.oneLine(e.getMessage()));
             }
         }
         HttpTransportOptions.Builder transport = HttpTransportOptions.newBuilder()

@@ -124,6 +124,9 @@ final class S3Factory {
                 .endpointOverride(uri)
                 .region(Region.of(region))
                 .forcePathStyle(pathStyle)
+                // Plain bodies (signed over http, unsigned over https) instead of aws-chunked: parts are
+                // replayable from memory anyway, and some S3-compatible stores reject aws-chunked.
+                .serviceConfiguration(s -> s.chunkedEncodingEnabled(false))
                 .crossRegionAccessEnabled(!explicitRegion && awsHost)
                 .credentialsProvider(credentials)
                 .httpClient(httpClient(http))
