@@ -1,0 +1,155 @@
+package io.thanosj.tsdb.chunk;
+
+import io.thanosj.model.ErrorCode;
+import io.thanosj.model.ThanosException;
+import io.thanosj.tsdb.encoding.ByteSource;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads chunks by reference from a block's segment files (memory-mapped, or any {@link ByteSource}).
+ * Every chunk's CRC32C is verified; a bad reference, length, encoding or checksum raises a
+ * {@link ThanosException} naming the file and offset. Thread-safe: reads share no mutable state.
+ */
+public final class ChunkReader implements Closeable {
+    private final ByteSource[] segments;
+
+    private ChunkReader(ByteSource[] segments) {
+        this.segments = segments;
+    }
+
+    /**
+     * Opens every segment in {@code chunksDir}: files whose names are numbers, in name order, as
+     * Prometheus does. {@code block} prefixes file names in errors.
+     */
+    public static ChunkReader open(Path chunksDir, String block) {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(chunksDir)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (!n.isEmpty() && n.length() <= 19 && n.chars().allMatch(Character::isDigit)) {
+                    files.add(p);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new ThanosException(ErrorCode.NOT_FOUND, "open chunks of block " + block + ": " + chunksDir
+                    + " does not exist", e);
+        } catch (IOException e) {
+            throw new ThanosException(ErrorCode.UNAVAILABLE, "open chunks of block " + block + ": " + e, e);
+        }
+        files.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+        List<ByteSource> sources = new ArrayList<>(files.size());
+        try {
+            for (Path p : files) {
+                sources.add(ByteSource.mmap(p, block + "/chunks/" + p.getFileName()));
+            }
+            return of(sources);
+        } catch (RuntimeException e) {
+            sources.forEach(ByteSource::close);
+            throw e;
+        }
+    }
+
+    /** A reader over already opened segments, in order; checks each segment's header. */
+    public static ChunkReader of(List<ByteSource> segments) {
+        for (ByteSource s : segments) {
+            if (s.length() < ChunkSegments.HEADER_SIZE) {
+                throw ThanosException.corrupted("read " + s.name() + ": segment of " + s.length()
+                        + " bytes is shorter than its header at offset 0");
+            }
+            ByteBuffer h = s.slice(0, ChunkSegments.HEADER_SIZE);
+            int magic = h.getInt(0);
+            if (magic != ChunkSegments.MAGIC) {
+                throw ThanosException.corrupted("read " + s.name() + ": invalid magic number "
+                        + Integer.toHexString(magic) + " at offset 0");
+            }
+            if (h.get(4) != ChunkSegments.VERSION) {
+                throw ThanosException.corrupted("read " + s.name() + ": unknown segment version " + h.get(4)
+                        + " at offset 4");
+            }
+        }
+        return new ChunkReader(segments.toArray(new ByteSource[0]));
+    }
+
+    public int numSegments() {
+        return segments.length;
+    }
+
+    public long size() {
+        long n = 0;
+        for (ByteSource s : segments) {
+            n += s.length();
+        }
+        return n;
+    }
+
+    /** The XOR chunk at {@code ref}. */
+    public XorChunk chunk(long ref) {
+        int seg = ChunkSegments.segmentIndex(ref);
+        long off = ChunkSegments.offset(ref);
+        if (seg < 0 || seg >= segments.length) {
+            throw ThanosException.corrupted("read chunk " + Long.toUnsignedString(ref) + ": segment index " + seg
+                    + " out of range, the block has " + segments.length + " segment files");
+        }
+        ByteSource s = segments[seg];
+        long size = s.length();
+        if (off < ChunkSegments.HEADER_SIZE || off >= size) {
+            throw corrupt(s, off, "chunk offset outside the segment of " + size + " bytes");
+        }
+        ByteBuffer h = s.slice(off, (int) Math.min(ChunkSegments.MAX_LENGTH_FIELD + 1, size - off));
+        long len = 0;
+        int i = 0;
+        int shift = 0;
+        while (true) {
+            if (i >= h.limit() || i >= ChunkSegments.MAX_LENGTH_FIELD) {
+                throw corrupt(s, off, "invalid chunk length");
+            }
+            int c = h.get(i++) & 0xff;
+            len |= (long) (c & 0x7f) << shift;
+            if (c < 0x80) {
+                break;
+            }
+            shift += 7;
+        }
+        long encOff = off + i;
+        long end = encOff + 1 + len + 4;
+        if (end > size) {
+            throw corrupt(s, off, "chunk of " + len + " bytes runs past the end of the segment of " + size + " bytes");
+        }
+        ByteBuffer d = s.slice(encOff, (int) (1 + len + 4));
+        int enc = d.get(0) & 0xff;
+        CRC32C crc = new CRC32C();
+        crc.update(d.duplicate().limit((int) (1 + len)));
+        int want = d.getInt((int) (1 + len));
+        if ((int) crc.getValue() != want) {
+            throw corrupt(s, off, "checksum mismatch, expected " + Integer.toHexString(want) + ", computed "
+                    + Integer.toHexString((int) crc.getValue()));
+        }
+        if (enc != ChunkEncoding.XOR.code()) {
+            ChunkEncoding e = ChunkEncoding.of(enc);
+            throw corrupt(s, off, "unsupported chunk encoding " + (e == null ? String.valueOf(enc) : e.name().toLowerCase()));
+        }
+        byte[] data = new byte[(int) len];
+        d.get(1, data);
+        return XorChunk.wrap(data, 0, data.length, s.name(), encOff + 1);
+    }
+
+    private static ThanosException corrupt(ByteSource s, long off, String detail) {
+        return ThanosException.corrupted("read chunk in " + s.name() + ": " + detail + " at offset " + off);
+    }
+
+    @Override
+    public void close() {
+        for (ByteSource s : segments) {
+            s.close();
+        }
+    }
+}

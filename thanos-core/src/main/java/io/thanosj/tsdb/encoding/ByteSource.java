@@ -1,0 +1,37 @@
+package io.thanosj.tsdb.encoding;
+
+import java.io.Closeable;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * Random-access bytes of one file: a memory-mapped local file, a byte array, or ranges fetched from
+ * object storage. Decoders only ask for slices, so one decoder serves every source (as Prometheus's
+ * {@code ByteSlice}).
+ */
+public interface ByteSource extends Closeable {
+    /** Total length in bytes. */
+    long length();
+
+    /**
+     * A big-endian buffer over {@code [offset, offset + length)}, position 0, valid until {@link #close}.
+     * It may share memory with the source; callers must not write to it. Throws a
+     * {@link io.thanosj.model.ThanosException} when the range is outside the source.
+     */
+    ByteBuffer slice(long offset, int length);
+
+    /** A name for error messages, such as {@code "01H.../index"}. */
+    String name();
+
+    @Override
+    void close();
+
+    /** Memory-maps a file read-only; {@code name} is used in errors. */
+    static ByteSource mmap(Path file, String name) {
+        return MmapByteSource.open(file, name);
+    }
+
+    static ByteSource of(byte[] bytes, String name) {
+        return new ArrayByteSource(bytes, name);
+    }
+}
