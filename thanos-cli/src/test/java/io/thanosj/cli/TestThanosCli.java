@@ -1,0 +1,138 @@
+package io.thanosj.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+class TestThanosCli {
+    private static final String[] COMPONENTS = {"sidecar", "query", "store", "receive", "rule", "compact", "query-frontend"};
+
+    record Result(int code, String out, String err) {}
+
+    static Result run(String... args) {
+        CommandLine cl = Thanos.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    @Tag("unit")
+    void helpListsEveryComponentAndTools() {
+        Result r = run("--help");
+        assertThat(r.code()).isZero();
+        for (String c : COMPONENTS) {
+            assertThat(r.out()).contains("  " + c + " ");
+        }
+        assertThat(r.out()).contains("  tools ");
+        assertThat(run("--version").out()).startsWith("thanos, version ");
+    }
+
+    @Test
+    @Tag("unit")
+    void eachComponentHasHelpWithThanosFlags() {
+        for (String c : COMPONENTS) {
+            Result r = run(c, "--help");
+            assertThat(r.code()).as(c).isZero();
+            assertThat(r.out()).as(c).contains("--http-address", "--log.level", "--log.format");
+        }
+        assertThat(run("store", "--help").out()).contains("--objstore.config-file", "--objstore.config=", "0.0.0.0:10906", "0.0.0.0:10905");
+    }
+
+    @ParameterizedTest
+    @Tag("unit")
+    @CsvSource(delimiter = '|', value = {
+        "query --no-such-flag | Unknown option: '--no-such-flag'",
+        "store --log.level=loud | invalid --log.level \"loud\"",
+        "store --log.format=xml | invalid --log.format \"xml\"",
+        "query --http-address=nonsense | invalid --http-address \"nonsense\": missing port",
+        "compact --grpc-grace-period=10x | invalid --grpc-grace-period \"10x\"",
+        "frobnicate | Unmatched argument",
+    })
+    void badInputGivesOneLineAndNonZeroExit(String args, String expected) {
+        Result r = run(args.trim().split(" "));
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err().lines().findFirst().orElse("")).startsWith("error: ").contains(expected);
+        assertThat(r.err()).doesNotContain("\tat ");
+    }
+
+    @Test
+    @Tag("integration")
+    void componentsStartAnswerHealthAndStopOnSigterm() throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        for (String c : COMPONENTS) {
+            int httpPort = freePort();
+            List<String> cmd = new ArrayList<>(List.of(javaBin(), "-cp", System.getProperty("java.class.path"),
+                    Thanos.class.getName(), c, "--http-address=127.0.0.1:" + httpPort));
+            if (!c.equals("compact") && !c.equals("query-frontend")) {
+                cmd.add("--grpc-address=127.0.0.1:" + freePort());
+            }
+            if (c.equals("receive")) {
+                cmd.add("--remote-write.address=127.0.0.1:" + freePort());
+            }
+            java.nio.file.Path logFile = java.nio.file.Files.createTempFile("thanos-" + c, ".log");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+            try {
+                String base = "http://127.0.0.1:" + httpPort;
+                HttpResponse<String> healthy = awaitUp(http, base + "/-/healthy", p);
+                assertThat(healthy.statusCode()).as(c).isEqualTo(200);
+                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/-/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                // No component is implemented beyond the runtime yet, so none may claim readiness.
+                assertThat(ready.statusCode()).as(c).isEqualTo(503);
+                String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(metrics).as(c).contains("thanos_build_info{", "jvm_memory_used_bytes{", "process_cpu_seconds_total");
+            } finally {
+                p.destroy(); // SIGTERM
+                assertThat(p.waitFor(30, TimeUnit.SECONDS)).as(c + " stops on SIGTERM").isTrue();
+            }
+            String log = java.nio.file.Files.readString(logFile, StandardCharsets.UTF_8);
+            java.nio.file.Files.delete(logFile);
+            assertThat(log).as(c).contains("msg=listening", "msg=\"shutting down\"");
+        }
+    }
+
+    private static HttpResponse<String> awaitUp(HttpClient http, String url, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException e) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    throw new AssertionError("component did not come up: " + url + " alive=" + p.isAlive(), e);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String javaBin() {
+        return System.getProperty("java.home") + "/bin/java";
+    }
+}

@@ -1,0 +1,95 @@
+package io.thanosj.store;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+import io.thanosj.proto.infopb.InfoGrpc;
+import io.thanosj.proto.infopb.InfoRequest;
+import io.thanosj.proto.infopb.InfoResponse;
+import io.thanosj.proto.storepb.LabelNamesRequest;
+import io.thanosj.proto.storepb.LabelNamesResponse;
+import io.thanosj.proto.storepb.LabelValuesRequest;
+import io.thanosj.proto.storepb.LabelValuesResponse;
+import io.thanosj.proto.storepb.SeriesRequest;
+import io.thanosj.proto.storepb.StoreGrpc;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A remote StoreAPI (ours or Thanos's) as a {@link StoreServer}. {@code responseTimeout} bounds
+ * each series frame and each label or info call (zero: no bound); failures become
+ * {@link io.thanosj.model.ThanosException}s naming the endpoint. The channel is the caller's.
+ */
+public final class GrpcStoreClient implements StoreServer {
+    /** Responses requested ahead per Series call. */
+    static final int SERIES_BUFFER = 32;
+    private static final Duration DEFAULT_INFO_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Channel channel;
+    private final String name;
+    private final Duration responseTimeout;
+
+    public GrpcStoreClient(Channel channel, String name, Duration responseTimeout) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.name = Objects.requireNonNull(name, "name");
+        this.responseTimeout = Objects.requireNonNull(responseTimeout, "responseTimeout");
+        if (responseTimeout.isNegative()) {
+            throw new IllegalArgumentException("responseTimeout must not be negative: " + responseTimeout);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public SeriesSet series(SeriesRequest request) {
+        try {
+            return new GrpcSeriesSet(channel, CallOptions.DEFAULT, request, name, responseTimeout, SERIES_BUFFER);
+        } catch (RuntimeException e) {
+            throw GrpcErrors.toException(e, "fetch series from " + name);
+        }
+    }
+
+    @Override
+    public LabelNamesResponse labelNames(LabelNamesRequest request) {
+        try {
+            return withDeadline(StoreGrpc.newBlockingStub(channel), responseTimeout).labelNames(request);
+        } catch (StatusRuntimeException e) {
+            throw GrpcErrors.toException(e.getStatus(), "fetch label names from " + name);
+        }
+    }
+
+    @Override
+    public LabelValuesResponse labelValues(LabelValuesRequest request) {
+        try {
+            return withDeadline(StoreGrpc.newBlockingStub(channel), responseTimeout).labelValues(request);
+        } catch (StatusRuntimeException e) {
+            throw GrpcErrors.toException(e.getStatus(), "fetch label values from " + name);
+        }
+    }
+
+    @Override
+    public StoreInfo info() {
+        return InfoService.fromProto(rawInfo(responseTimeout.isZero() ? DEFAULT_INFO_TIMEOUT : responseTimeout));
+    }
+
+    /** The whole Info response (component type, all APIs). */
+    public InfoResponse rawInfo(Duration timeout) {
+        try {
+            return withDeadline(InfoGrpc.newBlockingStub(channel), timeout).info(InfoRequest.getDefaultInstance());
+        } catch (StatusRuntimeException e) {
+            throw GrpcErrors.toException(e.getStatus(), "fetch info from " + name);
+        }
+    }
+
+    private static <S extends io.grpc.stub.AbstractStub<S>> S withDeadline(S stub, Duration timeout) {
+        return timeout.isZero() ? stub : stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,148 @@
+package io.thanosj.store;
+
+import static io.thanosj.store.StoreTesting.chunk;
+import static io.thanosj.store.StoreTesting.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.thanosj.model.ErrorCode;
+import io.thanosj.model.Labels;
+import io.thanosj.model.MatchType;
+import io.thanosj.model.Matcher;
+import io.thanosj.model.ThanosException;
+import io.thanosj.proto.storepb.LabelMatcher;
+import io.thanosj.proto.storepb.LabelNamesRequest;
+import io.thanosj.proto.storepb.LabelValuesRequest;
+import io.thanosj.proto.storepb.SeriesRequest;
+import io.thanosj.proto.storepb.SeriesResponse;
+import io.thanosj.proto.storepb.StoreGrpc;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Round trips through {@link StoreService}, {@link InfoService} and {@link GrpcStoreClient}. */
+@Tag("unit")
+class TestStoreGrpc {
+    static MemStore store;
+    static StoreTesting.Served served;
+
+    @BeforeAll
+    static void start() {
+        store = new MemStore(Labels.of("cluster", "eu", "replica", "a"));
+        for (int i = 0; i < 50; i++) {
+            store.add(Labels.of("__name__", "up", "job", "j" + (i % 5), "instance", "i" + i),
+                    chunk(0, 999, 120, i), chunk(1000, 1999, 120, 1000 + i));
+        }
+        store.add(Labels.of("__name__", "other", "job", "x"), chunk(0, 10, 3, 7));
+        served = StoreTesting.serve(store);
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        served.close();
+    }
+
+    @Test
+    void seriesRoundTripKeepsLabelsChunksAndOrder() {
+        GrpcStoreClient c = served.client(Duration.ofSeconds(5));
+        List<SeriesSets.Entry> want = SeriesSets.drain(store.series(request(0, 5000, Matcher.equal("__name__", "up")).build()));
+        List<SeriesSets.Entry> got = SeriesSets.drain(c.series(request(0, 5000, Matcher.equal("__name__", "up")).build()));
+        assertThat(got).hasSize(50).isEqualTo(want);
+        assertThat(got.get(0).labels().get("cluster")).isEqualTo("eu");
+        assertThat(got.get(0).chunks()).hasSize(2);
+    }
+
+    @Test
+    void batchedResponsesAreUnpacked() {
+        GrpcStoreClient c = served.client(Duration.ofSeconds(5));
+        SeriesRequest r = request(0, 5000, Matcher.of(MatchType.REGEX, "job", "j1|j2")).setResponseBatchSize(7).build();
+        List<SeriesSets.Entry> got = SeriesSets.drain(c.series(r));
+        assertThat(got).hasSize(20).isEqualTo(SeriesSets.drain(store.series(r)));
+        // And on the wire they really are batches.
+        Iterator<SeriesResponse> it = StoreGrpc.newBlockingStub(served.channel).series(r);
+        assertThat(it.next().getResultCase()).isEqualTo(SeriesResponse.ResultCase.BATCH);
+    }
+
+    @Test
+    void skipChunksAndWithoutReplicaLabels() {
+        GrpcStoreClient c = served.client(Duration.ZERO);
+        SeriesRequest r = request(0, 5000, Matcher.equal("job", "x")).setSkipChunks(true)
+                .addWithoutReplicaLabels("replica").build();
+        List<SeriesSets.Entry> got = SeriesSets.drain(c.series(r));
+        assertThat(got).singleElement().satisfies(e -> {
+            assertThat(e.labels()).isEqualTo(Labels.of("__name__", "other", "job", "x", "cluster", "eu"));
+            assertThat(e.chunks()).isEmpty();
+        });
+    }
+
+    @Test
+    void labelNamesValuesAndInfo() {
+        GrpcStoreClient c = served.client(Duration.ofSeconds(5));
+        assertThat(c.labelNames(LabelNamesRequest.newBuilder().setStart(0).setEnd(5000).build()).getNamesList())
+                .containsExactly("__name__", "cluster", "instance", "job", "replica");
+        assertThat(c.labelValues(LabelValuesRequest.newBuilder().setLabel("job")
+                .addMatchers(Requests.toProto(Matcher.equal("__name__", "up"))).build()).getValuesList())
+                .containsExactly("j0", "j1", "j2", "j3", "j4");
+        StoreInfo info = c.info();
+        assertThat(info.labelSets()).containsExactly(Labels.of("cluster", "eu", "replica", "a"));
+        assertThat(info.minTime()).isZero();
+        assertThat(info.maxTime()).isEqualTo(1999);
+        assertThat(info.supportsWithoutReplicaLabels()).isTrue();
+        assertThat(c.rawInfo(Duration.ofSeconds(5)).getComponentType()).isEqualTo("store");
+    }
+
+    @Test
+    void invalidRegexIsInvalidArgumentNamingTheMatcher() {
+        SeriesRequest r = SeriesRequest.newBuilder().setMinTime(0).setMaxTime(10)
+                .addMatchers(LabelMatcher.newBuilder().setType(LabelMatcher.Type.RE).setName("job").setValue("a(b")).build();
+        Iterator<SeriesResponse> it = StoreGrpc.newBlockingStub(served.channel).series(r);
+        assertThatThrownBy(it::hasNext).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).startsWith("invalid matcher job=~\"a(b\": error parsing regexp");
+        });
+        // Through our client it arrives as BAD_DATA with the same message.
+        assertThatThrownBy(() -> SeriesSets.drain(served.client(Duration.ZERO).series(r)))
+                .isInstanceOfSatisfying(ThanosException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.BAD_DATA);
+                    assertThat(e.getMessage()).contains("invalid matcher job=~\"a(b\": error parsing regexp");
+                });
+    }
+
+    @Test
+    void minTimeAfterMaxTimeIsInvalidArgument() {
+        SeriesRequest r = request(2000, 1000, Matcher.equal("job", "x")).build();
+        assertThatThrownBy(() -> SeriesSets.drain(served.client(Duration.ZERO).series(r)))
+                .isInstanceOfSatisfying(ThanosException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.BAD_DATA);
+                    assertThat(e.getMessage()).isEqualTo("receive series from " + served.address
+                            + ": invalid_argument: invalid series request: min_time 2000 is after max_time 1000");
+                });
+        assertThatThrownBy(() -> served.client(Duration.ZERO).labelNames(
+                LabelNamesRequest.newBuilder().setStart(5).setEnd(1).build()))
+                .isInstanceOfSatisfying(ThanosException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.BAD_DATA);
+                    assertThat(e.getMessage()).endsWith("invalid label names request: start 5 is after end 1");
+                });
+        assertThatThrownBy(() -> served.client(Duration.ZERO).labelValues(LabelValuesRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(ThanosException.class, e -> assertThat(e.getMessage())
+                        .endsWith("invalid label values request: label name is empty"));
+    }
+
+    @Test
+    void limitsTravelAsResourceExhausted() throws InterruptedException {
+        try (StoreTesting.Served limited = StoreTesting.serve(new Limits(10, 0).apply(store))) {
+            assertThatThrownBy(() -> SeriesSets.drain(limited.client(Duration.ZERO)
+                    .series(request(0, 5000, Matcher.equal("__name__", "up")).build())))
+                    .isInstanceOfSatisfying(ThanosException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
+                        assertThat(e.getMessage()).endsWith("select series: exceeded series limit: limit 10 violated (got 11)");
+                    });
+        }
+    }
+}
