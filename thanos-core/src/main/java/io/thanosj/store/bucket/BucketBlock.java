@@ -6,7 +6,6 @@ import io.thanosj.model.Labels;
 import io.thanosj.model.ThanosException;
 import io.thanosj.objstore.Bucket;
 import io.thanosj.tsdb.block.BlockMeta;
-import io.thanosj.tsdb.chunk.ChunkSegments;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -66,7 +65,13 @@ final class BucketBlock implements AutoCloseable {
     }
 
     byte[] readChunks(int segment, long off, long len) {
-        return read(id + "/chunks/" + ChunkSegments.fileName(segment), off, len);
+        return read(chunkFile(segment), off, len);
+    }
+
+    /** {@code <ULID>/chunks/000001} for segment 0, without a formatter on the hot path. */
+    String chunkFile(int segment) {
+        String n = Integer.toString(segment + 1);
+        return n.length() >= 6 ? id + "/chunks/" + n : id + "/chunks/" + "000000".substring(n.length()) + n;
     }
 
     /** Up to {@code len} bytes from {@code off}; fewer only at the end of the object. */

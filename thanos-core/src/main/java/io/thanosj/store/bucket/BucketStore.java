@@ -198,8 +198,9 @@ public final class BucketStore implements StoreServer, AutoCloseable {
             }
             LazyIndexHeader header = new LazyIndexHeader(file, id, () -> buildHeader(id, file), metrics, System::nanoTime);
             BucketBlock b = new BucketBlock(m, bkt, opts.indexCache, header, partitioner,
-                    estimate(m.thanos().indexStats().seriesMaxSize(), opts.estimatedMaxSeriesSize),
-                    estimate(m.thanos().indexStats().chunkMaxSize(), opts.estimatedMaxChunkSize), dir, metrics, executor);
+                    estimate(m.thanos().indexStats().seriesMaxSize(), opts.estimatedMaxSeriesSize, m, "index", m.stats().numSeries(), 4),
+                    estimate(m.thanos().indexStats().chunkMaxSize(), opts.estimatedMaxChunkSize, m, "chunks/", m.stats().numChunks(), 8),
+                    dir, metrics, executor);
             if (!opts.lazyIndexHeader) {
                 header.acquire(); // held for the block's lifetime: never unmapped while loaded
             }
@@ -222,8 +223,27 @@ public final class BucketStore implements StoreServer, AutoCloseable {
         }
     }
 
-    private static int estimate(long fromMeta, int configured) {
-        return fromMeta > 0 && fromMeta < configured ? (int) fromMeta : configured;
+    /**
+     * How many bytes to read for one series or chunk, ending a merged range read. Thanos uses the
+     * index stats of meta.json when the compactor wrote them, else the configured maximum. Without
+     * stats, a multiple of the average size from the block's file list bounds the over-read: only
+     * the last entry of each read can be cut short, and it is then refetched alone.
+     */
+    static int estimate(long maxFromStats, int configured, BlockMeta m, String filePrefix, long count, int factor) {
+        if (maxFromStats > 0) {
+            return (int) Math.min(maxFromStats, configured);
+        }
+        long bytes = 0;
+        for (BlockMeta.File f : m.thanos().files()) {
+            if (f.relPath().startsWith(filePrefix)) {
+                bytes += f.sizeBytes();
+            }
+        }
+        if (bytes <= 0 || count <= 0) {
+            return configured;
+        }
+        long est = factor * (bytes / count + 1);
+        return (int) Math.max(Math.min(est, configured), Math.min(512, configured));
     }
 
     private void buildHeader(String id, Path file) {

@@ -97,30 +97,41 @@ final class ChunkFetcher {
     }
 
     private String file(int seg) {
-        return block.id + "/chunks/" + ChunkSegments.fileName(seg);
+        return block.chunkFile(seg);
+    }
+
+    /** A chunk's length prefix: a uvarint of at most 5 bytes (chunks stay below 2GiB); -1 when cut off or invalid. */
+    private static long lengthPrefix(byte[] buf, int at) {
+        long v = 0;
+        for (int i = 0, shift = 0; i < 5 && at + i < buf.length; i++, shift += 7) {
+            int c = buf[at + i] & 0xff;
+            v |= (long) (c & 0x7f) << shift;
+            if (c < 0x80) {
+                return v > Integer.MAX_VALUE - 16 ? -1 : (v << 3) | (i + 1);
+            }
+        }
+        return -1;
     }
 
     private AggrChunk chunk(byte[] buf, int at, int seg, long off, long mint, long maxt) {
         ByteBuffer b = ByteBuffer.wrap(buf);
         int len = -1;
         int head = 0;
-        if (at < buf.length) {
-            Decbuf d = new Decbuf(b, off - at, file(seg));
-            d.position(at);
-            try {
-                len = d.uvarintInt();
-                head = d.position() - at;
-            } catch (ThanosException e) {
-                len = -1;
-            }
+        long p = lengthPrefix(buf, at);
+        if (p >= 0) {
+            len = (int) (p >>> 3);
+            head = (int) (p & 7);
         }
         if (len < 0 || at + head + 1L + len + 4 > buf.length) {
             block.metrics.chunkRefetches.increment();
             if (len < 0) {
                 buf = block.readChunks(seg, off, 10);
-                Decbuf d = new Decbuf(ByteBuffer.wrap(buf), off, file(seg));
-                len = d.uvarintInt();
-                head = d.position();
+                p = lengthPrefix(buf, 0);
+                if (p < 0) {
+                    throw ThanosException.corrupted("read chunk in " + file(seg) + ": invalid chunk length at offset " + off);
+                }
+                len = (int) (p >>> 3);
+                head = (int) (p & 7);
             }
             long want = head + 1L + len + 4;
             limits.reserveBytes(want, "chunks");

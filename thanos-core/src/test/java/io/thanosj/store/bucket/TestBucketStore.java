@@ -147,6 +147,31 @@ class TestBucketStore {
     }
 
     @Test
+    void tinySizeEstimatesForceRefetchesWithTheSameResults() {
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        try (BucketStore s = store(tmp.resolve("data-tiny"), reg, b -> b.estimatedMaxChunkSize(16).estimatedMaxSeriesSize(16).maxGap(0))) {
+            for (List<Matcher> q : QUERIES.subList(0, 5)) {
+                SeriesRequest req = req(0, 4 * H, q.toArray(new Matcher[0]));
+                assertThat(render(s.series(req))).as(q.toString()).isEqualTo(expected(req));
+            }
+            assertThat(reg.counter("thanos.bucket.store.chunk.refetches").count()).isGreaterThan(0);
+            assertThat(reg.counter("thanos.bucket.store.series.refetches").count()).isGreaterThan(0);
+        }
+    }
+
+    @Test
+    void sizeEstimatesComeFromStatsOrAverageFileSizes() {
+        io.thanosj.tsdb.block.BlockMeta m = opened.get(0).meta();
+        assertThat(BucketStore.estimate(0, 16000, m, "chunks/", 0, 8)).isEqualTo(16000);
+        assertThat(BucketStore.estimate(300, 16000, m, "chunks/", 10, 8)).isEqualTo(300);
+        io.thanosj.tsdb.block.BlockMeta withFiles = m.withThanos(m.thanos().withFiles(List.of(
+                new io.thanosj.tsdb.block.BlockMeta.File("chunks/000001", 100_000), new io.thanosj.tsdb.block.BlockMeta.File("index", 5000))));
+        assertThat(BucketStore.estimate(0, 16000, withFiles, "chunks/", 1000, 8)).isEqualTo(808);
+        assertThat(BucketStore.estimate(0, 16000, withFiles, "chunks/", 10, 8)).isEqualTo(16000);
+        assertThat(BucketStore.estimate(0, 16000, withFiles, "chunks/", 1_000_000, 8)).isEqualTo(512);
+    }
+
+    @Test
     void requestOptionsSkipChunksReplicaLabelsAndLimit() {
         try (BucketStore s = store(tmp.resolve("data-o"), new SimpleMeterRegistry(), b -> { })) {
             SeriesRequest base = req(0, 4 * H, m("__name__", MatchType.REGEX, "up|pair"));

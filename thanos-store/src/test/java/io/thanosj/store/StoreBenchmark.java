@@ -1,0 +1,287 @@
+package io.thanosj.store;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.thanosj.model.Labels;
+import io.thanosj.objstore.Bucket;
+import io.thanosj.objstore.BucketFactory;
+import io.thanosj.objstore.S3ProxyServer;
+import io.thanosj.prometheus.PrometheusProcess;
+import io.thanosj.tsdb.block.BlockMeta;
+import io.thanosj.tsdb.block.BlockWriter;
+import io.thanosj.tsdb.bucket.BucketBlocks;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * bench/store.sh: a realistic dataset (about 10k series, 6h at 15s, three 2h blocks) in S3Proxy,
+ * queried through an in-process querier and store gateway and through Prometheus 2.42 on the same
+ * blocks. Prints per-query latency (cold: first run after start; warm: median of 5), bytes read
+ * from the bucket, the geometric mean of latency ratios and the store's heap per block.
+ */
+public final class StoreBenchmark {
+    static final long START = 1_685_577_600_000L; // 2023-06-01T00:00:00Z
+    static final long H = 3_600_000L;
+
+    static final List<String> QUERIES = List.of(
+            "sum(rate(http_requests_total[5m]))",
+            "sum by (code) (rate(http_requests_total{job=\"api\"}[5m]))",
+            "rate(http_requests_total{instance=\"host-7\",handler=\"/api/v1/query\"}[5m])",
+            "histogram_quantile(0.99, sum by (le, handler) (rate(http_request_duration_seconds_bucket[5m])))",
+            "topk(5, sum by (instance) (rate(node_cpu_seconds_total{mode!=\"idle\"}[5m])))",
+            "avg by (instance) (node_memory_available_bytes{instance=~\"host-1.*\"})",
+            "count(up == 1)",
+            "sum(rate(http_requests_total{code=~\"5..\"}[10m] offset 1h))",
+            "max_over_time(node_memory_available_bytes{instance=\"host-42\"}[30m])",
+            "http_requests_total{instance=\"host-3\",code=\"200\"}");
+
+    public static void main(String[] args) throws Exception {
+        int instances = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+        Path tmp = Files.createTempDirectory("thanosj-store-bench-");
+        try {
+            run(tmp, instances);
+        } finally {
+            try (var s = Files.walk(tmp)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** The series of one scrape target fleet, sorted. */
+    static List<Labels> series(int instances) {
+        TreeSet<Labels> out = new TreeSet<>();
+        String[] handlers = {"/api/v1/query", "/api/v1/query_range", "/api/v1/series", "/metrics", "/-/ready"};
+        String[] codes = {"200", "400", "404", "500", "503"};
+        String[] les = {"0.005", "0.01", "0.05", "0.1", "0.5", "1", "5", "+Inf"};
+        for (int i = 0; i < instances; i++) {
+            String inst = "host-" + i;
+            for (String h : handlers) {
+                for (String m : new String[] {"GET", "POST"}) {
+                    for (String c : codes) {
+                        out.add(Labels.of("__name__", "http_requests_total", "job", "api", "instance", inst, "handler", h,
+                                "method", m, "code", c));
+                    }
+                }
+                for (String le : les) {
+                    out.add(Labels.of("__name__", "http_request_duration_seconds_bucket", "job", "api", "instance", inst,
+                            "handler", h, "le", le));
+                }
+            }
+            for (int cpu = 0; cpu < 4; cpu++) {
+                for (String mode : new String[] {"user", "system", "idle"}) {
+                    out.add(Labels.of("__name__", "node_cpu_seconds_total", "job", "node", "instance", inst,
+                            "cpu", String.valueOf(cpu), "mode", mode));
+                }
+            }
+            out.add(Labels.of("__name__", "node_memory_available_bytes", "job", "node", "instance", inst));
+            out.add(Labels.of("__name__", "up", "job", "node", "instance", inst));
+        }
+        return new ArrayList<>(out);
+    }
+
+    static void writeBlocks(Path dir, List<Labels> series) {
+        long step = 15_000;
+        int perBlock = (int) (2 * H / step);
+        long[] ts = new long[perBlock];
+        double[] vs = new double[perBlock];
+        for (int b = 0; b < 3; b++) {
+            long mint = START + b * 2 * H;
+            try (BlockWriter w = new BlockWriter(dir)) {
+                w.timeRange(mint, mint + 2 * H);
+                for (int s = 0; s < series.size(); s++) {
+                    Labels l = series.get(s);
+                    String name = l.get("__name__");
+                    boolean counter = name.endsWith("_total") || name.endsWith("_bucket");
+                    double base = (s % 97) * 3.5;
+                    for (int k = 0; k < perBlock; k++) {
+                        long idx = (long) b * perBlock + k;
+                        ts[k] = mint + k * step;
+                        if (counter) {
+                            double rate = 1 + (s % 13) + (s % 29) * 0.37 + (name.endsWith("_bucket") ? le(l.get("le")) : 0);
+                            vs[k] = Math.floor(idx * rate + ((idx * 31 + s) % 5));
+                        } else if (name.equals("up")) {
+                            vs[k] = (idx + s) % 211 == 0 ? 0 : 1;
+                        } else {
+                            vs[k] = 1e9 + base * 1e6 + Math.floor(1e6 * Math.sin((idx + s) / 40.0));
+                        }
+                    }
+                    w.addSeries(l, ts, vs, perBlock);
+                }
+                w.finish();
+            }
+        }
+    }
+
+    private static double le(String le) {
+        return le.equals("+Inf") ? 8 : Math.min(8, 1 + Math.log10(Double.parseDouble(le) * 1000));
+    }
+
+    private static double millis(String base, String path) throws Exception {
+        long t0 = System.nanoTime();
+        StoreE2E.get(base, path);
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    private static double median(double[] v) {
+        double[] c = v.clone();
+        Arrays.sort(c);
+        return c[c.length / 2];
+    }
+
+    static void run(Path tmp, int instances) throws Exception {
+        List<Labels> series = series(instances);
+        Path blocks = tmp.resolve("blocks");
+        Files.createDirectories(blocks);
+        long t0 = System.nanoTime();
+        writeBlocks(blocks, series);
+        List<Path> dirs;
+        try (var s = Files.list(blocks)) {
+            dirs = s.filter(p -> Files.exists(p.resolve(BlockMeta.FILENAME))).sorted().toList();
+        }
+        long bytes = 0;
+        for (Path d : dirs) {
+            try (var s = Files.walk(d)) {
+                bytes += s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            }
+        }
+        System.out.printf("dataset: %d series, 6h at 15s (%d samples), %d blocks, %.1f MiB, written in %.1fs%n",
+                series.size(), series.size() * 1440L, dirs.size(), bytes / 1048576.0, (System.nanoTime() - t0) / 1e9);
+
+        try (S3ProxyServer s3 = new S3ProxyServer()) {
+            s3.createBucket("bench");
+            String yaml = s3.yaml("bench", "");
+            try (Bucket up = BucketFactory.create(yaml, new SimpleMeterRegistry())) {
+                for (Path d : dirs) {
+                    BucketBlocks.upload(up, d, true);
+                }
+            }
+            Path promData = tmp.resolve("prom");
+            TestStoreGatewayE2E.copyTree(blocks, promData);
+            Path cfg = tmp.resolve("prometheus.yml");
+            Files.writeString(cfg, "global:\n  scrape_interval: 1h\n");
+            String[] base = {"--objstore.config=" + yaml, "--log.level=warn"};
+            try (PrometheusProcess prom = PrometheusProcess.start(promData, cfg, PrometheusProcess.freePort(),
+                    "--storage.tsdb.retention.time=100y")) {
+                // JIT warm-up on a throwaway store, so that "cold" below means cold caches, not a cold JVM.
+                try (StoreE2E.Store w = new StoreE2E.Store(with(base, "--data-dir=" + tmp.resolve("warmup")));
+                     StoreE2E.Querier q = querier(w)) {
+                    for (String qry : QUERIES) {
+                        StoreE2E.get(q.url(), path(qry));
+                    }
+                }
+                Results plain;
+                long headers;
+                int blocksLoaded;
+                try (StoreE2E.Store store = new StoreE2E.Store(with(base, "--data-dir=" + tmp.resolve("store")))) {
+                    long s0 = System.nanoTime();
+                    store.awaitReady(Duration.ofMinutes(2));
+                    System.out.printf("store ready in %.2fs; index-headers built with %d range reads%n",
+                            (System.nanoTime() - s0) / 1e9, (long) store.counter("thanos.objstore.bucket.operations", "operation", "get_range"));
+                    try (StoreE2E.Querier q = querier(store)) {
+                        plain = measure(prom.url(), q.url(), store, true);
+                    }
+                    headers = store.cmd.bucketStore().indexHeaderHeapBytes();
+                    blocksLoaded = store.cmd.bucketStore().numBlocks();
+                    String id = dirs.get(0).getFileName().toString();
+                    long measured = io.thanosj.store.bucket.IndexHeaderHeap.perReader(tmp.resolve("store"), id, 200);
+                    long file = Files.size(tmp.resolve("store").resolve(id).resolve("index-header"));
+                    var cacheBytes = store.rt.registry().find("thanos.cache.inmemory.items.size.bytes").tag("name", "index-cache").gauge();
+                    System.out.printf("store heap per block: %.1f KiB measured for a mapped index-header (%.1f KiB estimated), plus"
+                            + " its %.1f KiB file mapped off-heap; index cache after the queries: %.1f MiB for %d blocks%n",
+                            measured / 1024.0, headers / 1024.0 / blocksLoaded, file / 1024.0,
+                            cacheBytes == null ? 0 : cacheBytes.value() / 1048576.0, blocksLoaded);
+                }
+                Results cached;
+                try (StoreE2E.Store store = new StoreE2E.Store(with(base, "--data-dir=" + tmp.resolve("store-cb"),
+                        "--store.caching-bucket.config=type: IN-MEMORY\nconfig:\n  max_size: 1GB\n  max_item_size: 16MB\n"))) {
+                    store.awaitReady(Duration.ofMinutes(2));
+                    try (StoreE2E.Querier q = querier(store)) {
+                        cached = measure(prom.url(), q.url(), store, false);
+                    }
+                }
+                print(plain, cached);
+            }
+        }
+    }
+
+    private static String[] with(String[] base, String... more) {
+        String[] out = Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, out, base.length, more.length);
+        return out;
+    }
+
+    private static StoreE2E.Querier querier(StoreE2E.Store s) {
+        return new StoreE2E.Querier(s.rt.grpcPort());
+    }
+
+    private static String path(String qry) {
+        return StoreE2E.range(qry, (START + 10 * 60_000) / 1000.0, (START + 6 * H) / 1000.0 - 1, 60);
+    }
+
+    /** Per query: Prometheus cold and warm, ours cold and warm, bytes read from the bucket, agreement. */
+    record Results(double[] promCold, double[] promWarm, double[] oursCold, double[] oursWarm, double[] coldKiB,
+                   double[] warmKiB, boolean[] same) {}
+
+    static Results measure(String prom, String ours, StoreE2E.Store store, boolean withProm) throws Exception {
+        int n = QUERIES.size();
+        Results r = new Results(new double[n], new double[n], new double[n], new double[n], new double[n], new double[n], new boolean[n]);
+        for (int i = 0; i < n; i++) {
+            String path = path(QUERIES.get(i));
+            if (withProm) {
+                r.promCold[i] = millis(prom, path);
+            }
+            double f0 = fetched(store);
+            r.oursCold[i] = millis(ours, path);
+            double f1 = fetched(store);
+            double[] pw = new double[5];
+            double[] ow = new double[5];
+            for (int k = 0; k < 5; k++) {
+                if (withProm) {
+                    pw[k] = millis(prom, path);
+                }
+                ow[k] = millis(ours, path);
+            }
+            double f2 = fetched(store);
+            r.promWarm[i] = median(pw);
+            r.oursWarm[i] = median(ow);
+            r.coldKiB[i] = (f1 - f0) / 1024;
+            r.warmKiB[i] = (f2 - f1) / 5 / 1024;
+            r.same[i] = !withProm || StoreE2E.diff(StoreE2E.get(prom, path), StoreE2E.get(ours, path)).isEmpty();
+        }
+        return r;
+    }
+
+    static void print(Results p, Results c) {
+        System.out.println();
+        System.out.println("range queries over 6h, step 60s; cold = first run on a fresh store (caches empty, index-headers"
+                + " not yet mapped), warm = median of 5; KiB = bytes read from the bucket per run");
+        System.out.printf("%-92s %9s %9s %9s %9s %10s %9s %9s %8s %s%n", "query", "prom cold", "ours cold", "prom warm",
+                "ours warm", "+chunk $", "cold KiB", "warm KiB", "+$ KiB", "same");
+        double lc = 0;
+        double lw = 0;
+        double lcb = 0;
+        int bad = 0;
+        int n = QUERIES.size();
+        for (int i = 0; i < n; i++) {
+            System.out.printf("%-92s %7.1fms %7.1fms %7.1fms %7.1fms %8.1fms %9.1f %9.1f %8.1f %s%n", QUERIES.get(i),
+                    p.promCold[i], p.oursCold[i], p.promWarm[i], p.oursWarm[i], c.oursWarm[i], p.coldKiB[i], p.warmKiB[i],
+                    c.warmKiB[i], p.same[i] ? "yes" : "NO");
+            lc += Math.log(p.oursCold[i] / p.promCold[i]);
+            lw += Math.log(p.oursWarm[i] / p.promWarm[i]);
+            lcb += Math.log(c.oursWarm[i] / p.promWarm[i]);
+            bad += p.same[i] ? 0 : 1;
+        }
+        System.out.printf("geometric mean of latency ratios (ours / Prometheus 2.42): cold %.2fx, warm %.2fx, warm with in-memory"
+                + " chunk caching bucket %.2fx; results differing from Prometheus: %d of %d%n",
+                Math.exp(lc / n), Math.exp(lw / n), Math.exp(lcb / n), bad, n);
+    }
+
+    private static double fetched(StoreE2E.Store store) {
+        var c = store.rt.registry().find("thanos.objstore.bucket.operation.fetched").tag("operation", "get_range").counter();
+        return c == null ? 0 : c.count();
+    }
+}
