@@ -31,6 +31,11 @@ public final class GrpcStoreClient implements StoreServer {
      */
     static final int DEFAULT_BATCH = 64;
     private static final Duration DEFAULT_INFO_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * As Thanos's querier, accept responses of any size: one series with a long history, or a
+     * label-values answer over many series, easily passes gRPC's default 4 MiB.
+     */
+    private static final CallOptions OPTIONS = CallOptions.DEFAULT.withMaxInboundMessageSize(Integer.MAX_VALUE);
 
     private final Channel channel;
     private final String name;
@@ -55,7 +60,7 @@ public final class GrpcStoreClient implements StoreServer {
             request = request.toBuilder().setResponseBatchSize(DEFAULT_BATCH).build();
         }
         try {
-            return new GrpcSeriesSet(channel, CallOptions.DEFAULT, request, name, responseTimeout, SERIES_BUFFER);
+            return new GrpcSeriesSet(channel, OPTIONS, request, name, responseTimeout, SERIES_BUFFER);
         } catch (RuntimeException e) {
             throw GrpcErrors.toException(e, "fetch series from " + name);
         }
@@ -103,6 +108,7 @@ public final class GrpcStoreClient implements StoreServer {
     }
 
     private static <S extends io.grpc.stub.AbstractStub<S>> S withDeadline(S stub, Duration timeout) {
+        stub = stub.withMaxInboundMessageSize(Integer.MAX_VALUE);
         return timeout.isZero() ? stub : stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 

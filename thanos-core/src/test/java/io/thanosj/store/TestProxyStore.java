@@ -256,6 +256,11 @@ class TestProxyStore {
         assertThat(p.labelValues(LabelValuesRequest.newBuilder().setLabel("zone")
                 .addMatchers(Requests.toProto(Matcher.equal("zone", "b"))).build()).getValuesList()).containsExactly("b");
         assertThat(p.info().labelSets()).containsExactlyInAnyOrder(Labels.of("zone", "a"), Labels.of("zone", "b"));
+        // Replica labels removed from names, and no values for them.
+        assertThat(p.labelNames(LabelNamesRequest.newBuilder().addWithoutReplicaLabels("zone").build()).getNamesList())
+                .containsExactly("__name__", "extra", "job");
+        assertThat(p.labelValues(LabelValuesRequest.newBuilder().setLabel("zone").addWithoutReplicaLabels("zone").build())
+                .getValuesList()).isEmpty();
     }
 
     @Test
