@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A store over series held in memory, for tests: adds its external labels to every series (as a
  * sidecar does), honours without_replica_labels, filters chunks by time, counts Series calls.
  */
-final class MemStore implements StoreServer {
+class MemStore implements StoreServer {
     private final Labels external;
     private final List<SeriesSets.Entry> series = new ArrayList<>();
     private final boolean supportsWithoutReplicaLabels;

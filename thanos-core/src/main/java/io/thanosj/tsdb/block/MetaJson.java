@@ -83,7 +83,9 @@ final class MetaJson {
         } catch (JsonProcessingException e) {
             String loc = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr();
-            throw fail(block, "malformed JSON" + loc + ": " + e.getOriginalMessage());
+            String detail = e.getOriginalMessage();
+            int src = detail.indexOf(" (start marker at [Source");
+            throw fail(block, "malformed JSON" + loc + ": " + (src >= 0 ? detail.substring(0, src) : detail));
         } catch (IOException e) {
             throw fail(block, "malformed JSON: " + e.getMessage());
         }

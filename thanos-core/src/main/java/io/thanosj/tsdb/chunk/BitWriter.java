@@ -2,11 +2,16 @@ package io.thanosj.tsdb.chunk;
 
 import java.util.Arrays;
 
-/** Appends bits big-endian to a growable byte array (Prometheus's {@code bstream}). */
+/**
+ * Appends bits big-endian to a growable byte array, mirroring Prometheus's {@code bstream} exactly,
+ * including its quirk that writing a whole byte while byte-aligned leaves an empty trailing byte
+ * ({@code freeBits == 8}). That byte is part of the chunk's bytes, so reproducing it keeps chunks
+ * byte-identical with Prometheus's.
+ */
 final class BitWriter {
     byte[] b;
-    int len;        // bytes in use, the last one possibly partial
-    int freeBits;   // unused low bits of b[len - 1]; 0 when byte-aligned
+    int len;        // bytes in use
+    int freeBits;   // unused low bits of b[len - 1], 0 to 8
 
     BitWriter(int capacity) {
         b = new byte[Math.max(capacity, 16)];
@@ -19,16 +24,16 @@ final class BitWriter {
         freeBits = free;
     }
 
-    private void grow() {
-        b = Arrays.copyOf(b, b.length * 2);
+    private void append(int v) {
+        if (len == b.length) {
+            b = Arrays.copyOf(b, b.length * 2);
+        }
+        b[len++] = (byte) v;
     }
 
     void writeBit(boolean bit) {
         if (freeBits == 0) {
-            if (len == b.length) {
-                grow();
-            }
-            b[len++] = 0;
+            append(0);
             freeBits = 8;
         }
         if (bit) {
@@ -37,28 +42,29 @@ final class BitWriter {
         freeBits--;
     }
 
-    /** Writes the low {@code n} bits of {@code v}, most significant first, n from 1 to 64. */
-    void writeBits(long v, int n) {
-        if (len + 9 > b.length) {
-            grow();
+    /** Go's {@code bstream.writeByte}: fills the current byte and always appends the next one. */
+    void writeByte(int v) {
+        if (freeBits == 0) {
+            append(0);
+            freeBits = 8;
         }
-        if (n < 64) {
-            v &= (1L << n) - 1;
-        }
-        while (n > 0) {
-            if (freeBits == 0) {
-                b[len++] = 0;
-                freeBits = 8;
-            }
-            int k = Math.min(n, freeBits);
-            int chunk = (int) (v >>> (n - k)) & ((1 << k) - 1);
-            b[len - 1] |= (byte) (chunk << (freeBits - k));
-            freeBits -= k;
-            n -= k;
-        }
+        v &= 0xff;
+        b[len - 1] |= (byte) (v >>> (8 - freeBits));
+        append((v << freeBits) & 0xff);
     }
 
-    void writeByte(int v) {
-        writeBits(v & 0xff, 8);
+    /** Writes the low {@code n} bits of {@code v}, most significant first, n from 1 to 64. */
+    void writeBits(long v, int n) {
+        long u = v << (64 - n);
+        while (n >= 8) {
+            writeByte((int) (u >>> 56));
+            u <<= 8;
+            n -= 8;
+        }
+        while (n > 0) {
+            writeBit(u < 0);
+            u <<= 1;
+            n--;
+        }
     }
 }

@@ -55,10 +55,15 @@ public final class XorAppender {
         byte[] copy = new byte[Math.max(2 + bytes + 64, 128)];
         System.arraycopy(c.array(), c.offset(), copy, 0, 2 + bytes);
         int free = (int) ((8 - (bits & 7)) & 7);
+        int used = 2 + bytes;
         if (free != 0) {
             copy[1 + bytes] &= (byte) (0xff << free); // padding must be zero before bits are ORed in
+        } else if (c.length() > used) {
+            // Prometheus's writer leaves an empty byte after a byte-aligned write; keep it as it would.
+            copy[used++] = 0;
+            free = 8;
         }
-        a.w.reset(copy, 2 + bytes, free);
+        a.w.reset(copy, used, free);
         a.num = n;
         a.t = it.t();
         a.vbits = it.vbits();

@@ -27,6 +27,19 @@ class TestXorChunk {
     }
 
     @Test
+    void keepsPrometheusEmptyTrailingByteAfterAlignedByteWrites() {
+        // Go's bstream.writeByte always appends the next byte, so a chunk ending byte-aligned has an
+        // empty last byte: one sample is header, varint, 8 value bytes and a 0.
+        XorAppender a = new XorAppender();
+        a.append(1000, 1.0);
+        assertThat(HexFormat.of().formatHex(a.chunk().bytes())).isEqualTo("0001d00f3ff000000000000000");
+        XorAppender b = a.chunk().appender();
+        b.append(2000, 1.0);
+        a.append(2000, 1.0);
+        assertThat(b.chunk().bytes()).isEqualTo(a.chunk().bytes());
+    }
+
+    @Test
     void roundTripsSpecialValuesBitExactly() {
         double[] values = {
             1, 1, Double.longBitsToDouble(STALE_NAN_BITS), Double.NaN, Double.POSITIVE_INFINITY,

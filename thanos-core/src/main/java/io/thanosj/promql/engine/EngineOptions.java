@@ -1,0 +1,64 @@
+package io.thanosj.promql.engine;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * Settings of an {@link Engine}, checked when built.
+ *
+ * @param lookbackDelta how far back an instant selector looks for the latest sample (Prometheus: 5m)
+ * @param maxSamples most samples and step values a query may hold in memory at once
+ * @param timeout longest a query may run
+ * @param defaultSubqueryStep step of subqueries written without one, e.g. {@code x[1h:]} (Prometheus: the
+ *     global evaluation interval, 1m by default)
+ * @param nanoClock monotonic clock used for the timeout; tests inject a fake one
+ */
+public record EngineOptions(Duration lookbackDelta, long maxSamples, Duration timeout, Duration defaultSubqueryStep,
+                            LongSupplier nanoClock) {
+
+    public EngineOptions {
+        Objects.requireNonNull(lookbackDelta, "lookbackDelta");
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(defaultSubqueryStep, "defaultSubqueryStep");
+        Objects.requireNonNull(nanoClock, "nanoClock");
+        if (lookbackDelta.toMillis() <= 0) {
+            throw new IllegalArgumentException("lookbackDelta must be positive, got " + lookbackDelta);
+        }
+        if (maxSamples <= 0) {
+            throw new IllegalArgumentException("maxSamples must be positive, got " + maxSamples);
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
+        if (defaultSubqueryStep.toMillis() <= 0) {
+            throw new IllegalArgumentException("defaultSubqueryStep must be positive, got " + defaultSubqueryStep);
+        }
+    }
+
+    /** Prometheus's defaults: 5m lookback, 50M samples, 2m timeout, 1m subquery step. */
+    public static EngineOptions defaults() {
+        return new EngineOptions(Duration.ofMinutes(5), 50_000_000L, Duration.ofMinutes(2), Duration.ofMinutes(1),
+                System::nanoTime);
+    }
+
+    public EngineOptions withLookbackDelta(Duration d) {
+        return new EngineOptions(d, maxSamples, timeout, defaultSubqueryStep, nanoClock);
+    }
+
+    public EngineOptions withMaxSamples(long n) {
+        return new EngineOptions(lookbackDelta, n, timeout, defaultSubqueryStep, nanoClock);
+    }
+
+    public EngineOptions withTimeout(Duration d) {
+        return new EngineOptions(lookbackDelta, maxSamples, d, defaultSubqueryStep, nanoClock);
+    }
+
+    public EngineOptions withDefaultSubqueryStep(Duration d) {
+        return new EngineOptions(lookbackDelta, maxSamples, timeout, d, nanoClock);
+    }
+
+    public EngineOptions withNanoClock(LongSupplier clock) {
+        return new EngineOptions(lookbackDelta, maxSamples, timeout, defaultSubqueryStep, clock);
+    }
+}

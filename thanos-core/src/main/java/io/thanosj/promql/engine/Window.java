@@ -1,0 +1,28 @@
+package io.thanosj.promql.engine;
+
+/**
+ * The samples {@code [lo, hi)} of one series that fall in one step's range window
+ * {@code [rangeStart, rangeEnd]}, plus what range functions need to know about the step. One instance
+ * is re-pointed at every window; kernels write their answer to {@link #result}.
+ */
+final class Window {
+    long[] ts;
+    double[] vs;
+    int lo;
+    int hi;
+    int step;
+    long stepTime;
+    long rangeStart;
+    long rangeEnd;
+    long rangeMs;
+    double[][] scalarArgs;
+    double result;
+
+    int count() {
+        return hi - lo;
+    }
+
+    double scalarArg(int argIndex) {
+        return scalarArgs[argIndex][step];
+    }
+}
