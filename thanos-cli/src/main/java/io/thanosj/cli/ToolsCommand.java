@@ -6,7 +6,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code thanos tools}: utility commands for operating Thanos. */
-@Command(name = "tools", mixinStandardHelpOptions = true, showDefaultValues = true, description = "Tools utility commands.")
+@Command(name = "tools", mixinStandardHelpOptions = true, showDefaultValues = true, description = "Tools utility commands.",
+        subcommands = {io.thanosj.cli.tools.BucketCommand.class})
 public final class ToolsCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -22,6 +22,7 @@ import io.thanosj.server.Version;
 import io.thanosj.store.Requests;
 import io.thanosj.store.SeriesSet;
 import io.thanosj.store.StoreServer;
+import io.thanosj.store.endpoint.EndpointStatus;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -186,7 +187,7 @@ public final class QueryApi {
     private static void respond(HttpExchange ex, QueryResult r) throws IOException {
         ApiResponses.success(ex, r.warnings(), g -> {
             g.writeStartObject();
-            g.writeStringField("resultType", r.type().toString().toLowerCase());
+            g.writeStringField("resultType", r.type().apiName());
             g.writeFieldName("result");
             if (r instanceof QueryResult.Scalar s) {
                 pair(g, s.t(), PromJson.formatValue(s.v()));
@@ -361,7 +362,9 @@ public final class QueryApi {
     private void stores(HttpExchange ex) throws IOException {
         Map<String, List<EndpointStatus>> byType = new java.util.TreeMap<>();
         for (EndpointStatus s : endpoints.get()) {
-            byType.computeIfAbsent(s.type(), k -> new ArrayList<>()).add(s);
+            // Endpoints never reached have no type yet; Thanos lists them under "unknown".
+            String type = s.componentType() == null || s.componentType().isEmpty() ? "unknown" : s.componentType();
+            byType.computeIfAbsent(type, k -> new ArrayList<>()).add(s);
         }
         ApiResponses.success(ex, null, g -> {
             g.writeStartObject();
@@ -370,8 +373,7 @@ public final class QueryApi {
                 for (EndpointStatus s : e.getValue()) {
                     g.writeStartObject();
                     g.writeStringField("name", s.name());
-                    g.writeStringField("lastCheck", s.lastCheckMillis() == 0 ? "0001-01-01T00:00:00Z"
-                            : java.time.Instant.ofEpochMilli(s.lastCheckMillis()).toString());
+                    g.writeStringField("lastCheck", s.lastCheck() == null ? "0001-01-01T00:00:00Z" : s.lastCheck().toString());
                     if (s.lastError() == null) {
                         g.writeNullField("lastError");
                     } else {

@@ -39,12 +39,14 @@ final class AzureBucket implements Bucket {
     private final String account;
     private final Retrier retrier;
     private final long blockSize;
+    private final int pageSize;
 
-    AzureBucket(BlobContainerClient container, String account, Retrier retrier, long blockSize) {
+    AzureBucket(BlobContainerClient container, String account, Retrier retrier, long blockSize, int pageSize) {
         this.container = container;
         this.account = account;
         this.retrier = retrier;
         this.blockSize = blockSize;
+        this.pageSize = pageSize;
     }
 
     void checkContainer(boolean create) {
@@ -125,6 +127,9 @@ final class AzureBucket implements Bucket {
     public void iter(String dir, boolean recursive, Consumer<String> visitor) {
         String prefix = dir.isEmpty() ? "" : (dir.endsWith(DIR_DELIM) ? dir : dir + DIR_DELIM);
         ListBlobsOptions opts = new ListBlobsOptions().setPrefix(prefix.isEmpty() ? null : prefix);
+        if (pageSize > 0) {
+            opts.setMaxResultsPerPage(pageSize);
+        }
         List<String> names = new ArrayList<>();
         String token = null;
         do {

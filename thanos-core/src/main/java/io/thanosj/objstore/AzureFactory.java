@@ -19,6 +19,11 @@ final class AzureFactory {
     }
 
     static AzureBucket create(ConfigNode c, Sleeper sleeper, boolean check) {
+        return create(c, sleeper, check, 0, AzureBucket.BLOCK_SIZE);
+    }
+
+    /** {@code pageSize} 0 lets the service pick (5000); tests use small pages and blocks. */
+    static AzureBucket create(ConfigNode c, Sleeper sleeper, boolean check, int pageSize, long blockSize) {
         c.allowOnly("az_tenant_id", "client_id", "client_secret", "storage_account", "storage_account_key",
                 "storage_connection_string", "storage_create_container", "container", "endpoint", "user_assigned_id",
                 "max_retries", "reader_config", "pipeline_config", "http_config", "msi_resource");
@@ -76,7 +81,7 @@ final class AzureFactory {
         BlobContainerClient container = b.buildClient().getBlobContainerClient(containerName);
         int retries = maxRetries > 0 ? maxRetries : Math.max(0, maxTries - 1);
         AzureBucket bkt = new AzureBucket(container, account.isEmpty() ? container.getAccountName() : account,
-                Retrier.fromConfig(retries, AzureBucket::isTransient, sleeper), AzureBucket.BLOCK_SIZE);
+                Retrier.fromConfig(retries, AzureBucket::isTransient, sleeper), blockSize, pageSize);
         if (check) {
             bkt.checkContainer(create);
         }

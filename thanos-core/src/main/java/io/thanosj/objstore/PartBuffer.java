@@ -41,12 +41,34 @@ final class PartBuffer {
         return length;
     }
 
-    /** A fresh stream over the current part; does not copy. */
+    /** A fresh stream over the current part; does not copy. Supports mark/reset, as some SDKs need. */
     InputStream newInputStream() {
         return new InputStream() {
             private long pos;
             private int chunk;
             private int inChunk;
+            private long markPos;
+            private int markChunk;
+            private int markInChunk;
+
+            @Override
+            public boolean markSupported() {
+                return true;
+            }
+
+            @Override
+            public void mark(int readLimit) {
+                markPos = pos;
+                markChunk = chunk;
+                markInChunk = inChunk;
+            }
+
+            @Override
+            public void reset() {
+                pos = markPos;
+                chunk = markChunk;
+                inChunk = markInChunk;
+            }
 
             @Override
             public int read() {

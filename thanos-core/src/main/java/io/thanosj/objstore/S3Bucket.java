@@ -75,7 +75,11 @@ final class S3Bucket implements Bucket {
      */
     void checkBucket() {
         try {
-            client.listObjectsV2(b -> b.bucket(bucket).maxKeys(1));
+            if (options.listV1()) {
+                client.listObjects(b -> b.bucket(bucket).maxKeys(1));
+            } else {
+                client.listObjectsV2(b -> b.bucket(bucket).maxKeys(1));
+            }
         } catch (RuntimeException e) {
             String where = "s3: bucket " + bucket + " at endpoint " + endpoint;
             if (e instanceof S3Exception s3) {

@@ -10,7 +10,9 @@ import io.thanosj.proto.storepb.LabelNamesRequest;
 import io.thanosj.proto.storepb.LabelValuesRequest;
 import io.thanosj.proto.storepb.PartialResponseStrategy;
 import io.thanosj.proto.storepb.SeriesRequest;
+import io.thanosj.store.Dedup;
 import io.thanosj.store.Requests;
+import io.thanosj.store.SampleSeriesSet;
 import io.thanosj.store.StoreServer;
 import java.util.List;
 import java.util.Objects;
@@ -39,8 +41,9 @@ public final class StoreQueryable implements Queryable {
                 .setStep(hints.step())
                 .setRange(hints.range());
         if (opts.dedup() && !opts.replicaLabels().isEmpty()) {
-            throw new io.thanosj.model.ThanosException(io.thanosj.model.ErrorCode.INTERNAL,
-                    "deduplication is not available yet; query with dedup=false");
+            SeriesRequest dedupReq = Dedup.request(req.build(), opts.replicaLabels());
+            return new Deduplicated(Dedup.penalty(store.series(dedupReq), hints.start(), hints.end(),
+                    Dedup.isCounterFunction(hints.func())));
         }
         return new Decoded(store.series(req.build()));
     }
@@ -59,6 +62,40 @@ public final class StoreQueryable implements Queryable {
 
     private PartialResponseStrategy strategy() {
         return opts.partialResponse() ? PartialResponseStrategy.WARN : PartialResponseStrategy.ABORT;
+    }
+
+    /** Deduplicated series, already decoded by the penalty algorithm. */
+    private static final class Deduplicated implements SeriesSet {
+        private final SampleSeriesSet in;
+
+        Deduplicated(SampleSeriesSet in) {
+            this.in = in;
+        }
+
+        @Override
+        public boolean next() {
+            return in.next();
+        }
+
+        @Override
+        public Labels labels() {
+            return in.labels();
+        }
+
+        @Override
+        public SampleIterator iterator() {
+            return in.iterator();
+        }
+
+        @Override
+        public List<String> warnings() {
+            return in.warnings();
+        }
+
+        @Override
+        public void close() {
+            in.close();
+        }
     }
 
     /** A store cursor seen as the engine's cursor: same series, chunks decoded on demand. */

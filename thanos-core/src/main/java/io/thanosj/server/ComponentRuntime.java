@@ -172,7 +172,9 @@ public final class ComponentRuntime implements AutoCloseable {
             return;
         }
         try {
-            log.atInfo().addKeyValue("component", component).log("shutting down");
+            if (httpServer != null) {
+                log.atInfo().addKeyValue("component", component).log("shutting down");
+            }
             prober.notReady("shutting down");
             if (grpcStarted) {
                 grpc.stop(grpcGraceMillis);

@@ -1,9 +1,9 @@
 package io.thanosj.server;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.thanosj.model.ThanosException;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.thanosj.objstore.Bucket;
+import io.thanosj.objstore.BucketFactory;
 import picocli.CommandLine.Option;
 
 /** Thanos's {@code --objstore.config-file} and {@code --objstore.config} flags, as a picocli mixin. */
@@ -16,23 +16,15 @@ public final class ObjstoreFlags {
             description = "Alternative to 'objstore.config-file' flag (mutually exclusive). Content of YAML file that contains object store configuration.")
     String content;
 
-    /** The YAML text, or null when neither flag is set. */
-    public String yaml() {
-        if (file != null && content != null) {
-            throw ThanosException.badData("both --objstore.config-file and --objstore.config are set; use only one");
-        }
-        if (file != null) {
-            try {
-                return Files.readString(Path.of(file));
-            } catch (IOException e) {
-                throw ThanosException.badData("read --objstore.config-file " + file + ": " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : " " + e.getMessage()));
-            }
-        }
-        return content;
+    public boolean isSet() {
+        return (file != null && !file.isEmpty()) || (content != null && !content.isEmpty());
     }
 
-    public boolean isSet() {
-        return file != null || content != null;
+    /** The configured bucket, checked and instrumented; Thanos's error when neither flag is set. */
+    public Bucket bucket(MeterRegistry registry) {
+        if (!isSet()) {
+            throw ThanosException.badData("no supported bucket was configured: set --objstore.config-file or --objstore.config");
+        }
+        return BucketFactory.create(BucketFactory.configContent(file, content), registry);
     }
 }

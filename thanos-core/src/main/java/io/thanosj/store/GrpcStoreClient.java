@@ -77,8 +77,17 @@ public final class GrpcStoreClient implements StoreServer {
 
     /** The whole Info response (component type, all APIs). */
     public InfoResponse rawInfo(Duration timeout) {
+        return rawInfo(timeout, false);
+    }
+
+    /**
+     * The whole Info response; with {@code waitForReady} the call waits (up to the timeout) for a
+     * connection instead of failing fast while the channel is between reconnect attempts.
+     */
+    public InfoResponse rawInfo(Duration timeout, boolean waitForReady) {
         try {
-            return withDeadline(InfoGrpc.newBlockingStub(channel), timeout).info(InfoRequest.getDefaultInstance());
+            InfoGrpc.InfoBlockingStub stub = withDeadline(InfoGrpc.newBlockingStub(channel), timeout);
+            return (waitForReady ? stub.withWaitForReady() : stub).info(InfoRequest.getDefaultInstance());
         } catch (StatusRuntimeException e) {
             throw GrpcErrors.toException(e.getStatus(), "fetch info from " + name);
         }

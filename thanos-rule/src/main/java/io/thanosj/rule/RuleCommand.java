@@ -43,7 +43,11 @@ public final class RuleCommand extends ComponentCommand {
 
     @Override
     protected void wire(ComponentRuntime rt) {
-        // Serves health and metrics only until this component's own issue lands; it never claims to be ready.
+        // A configured bucket is opened and checked now, so bad objstore config fails at start-up. The
+        // component serves health and metrics only until its own issue lands; it never claims to be ready.
+        if (objstore.isSet()) {
+            rt.onStop(objstore.bucket(rt.registry()));
+        }
         rt.prober().notReady("rule is not implemented yet");
     }
 }

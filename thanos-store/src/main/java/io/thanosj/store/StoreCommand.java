@@ -37,7 +37,9 @@ public final class StoreCommand extends ComponentCommand {
 
     @Override
     protected void wire(ComponentRuntime rt) {
-        // Serves health and metrics only until this component's own issue lands; it never claims to be ready.
+        // The bucket is opened and checked now, so bad objstore config fails at start-up. The component
+        // serves health and metrics only until its own issue lands; it never claims to be ready.
+        rt.onStop(objstore.bucket(rt.registry()));
         rt.prober().notReady("store is not implemented yet");
     }
 }

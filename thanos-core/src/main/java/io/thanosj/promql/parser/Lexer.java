@@ -227,6 +227,8 @@ final class Lexer {
                 emit(TokenType.RIGHT_PAREN);
                 parenDepth--;
                 if (parenDepth < 0) {
+                    // As in Prometheus, the error replaces the parenthesis token and points after it.
+                    out.remove(out.size() - 1);
                     error("unexpected right parenthesis ')'");
                 }
             }
@@ -240,7 +242,12 @@ final class Lexer {
                 } else {
                     gotColon = false;
                     emit(TokenType.LEFT_BRACKET);
+                    while (isSpace(peek())) {
+                        next();
+                    }
+                    ignore();
                     bracketOpen = true;
+                    lexDuration();
                 }
             }
             case ']' -> {
@@ -454,6 +461,20 @@ final class Lexer {
             return;
         }
         error("bad number or duration syntax: " + GoStrconv.quote(input.substring(start, pos)));
+    }
+
+    /** Right after '[' only a duration may follow. */
+    private void lexDuration() {
+        if (scanNumber()) {
+            error("missing unit character in duration");
+            return;
+        }
+        if (!acceptRemainingDuration()) {
+            error("bad duration syntax: " + GoStrconv.quote(input.substring(start, pos)));
+            return;
+        }
+        backup();
+        emit(TokenType.DURATION);
     }
 
     private boolean scanNumber() {

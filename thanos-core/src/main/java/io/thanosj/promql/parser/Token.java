@@ -22,6 +22,8 @@ record Token(TokenType type, int pos, String val) {
                 return "number " + shortQuote(val);
             case DURATION:
                 return "duration " + shortQuote(val);
+            case AT:
+                return "\"<Item 57385>\" <op:@>"; // Prometheus 2.42 has no name for '@' and says so
             default:
                 if (type.isOperator()) {
                     return "<op:" + val + ">";

@@ -72,7 +72,10 @@ public final class Block implements Closeable {
         return tombstones;
     }
 
-    /** Series matching all matchers with samples in {@code [mint, maxt]}, tombstones applied. */
+    /**
+     * Series matching all matchers with samples in {@code [mint, maxt]}, tombstones applied. As in
+     * Prometheus, no matchers select nothing; use {@link #all} for every series.
+     */
     public BlockSeriesSet select(long mint, long maxt, List<Matcher> matchers) {
         return new SeriesSet(index.select(mint, maxt, matchers), mint, maxt);
     }

@@ -300,15 +300,32 @@ public final class BlockWriter implements Closeable {
         }
     }
 
-    private List<BlockMeta.File> files() throws IOException {
+    private List<BlockMeta.File> files() {
+        return gatherFiles(tmp);
+    }
+
+    /**
+     * The files Thanos lists in meta.json (its {@code GatherFileStats}): chunk segments, index and
+     * meta.json (without size), sorted by path. Tombstones are not uploaded to buckets, so not listed.
+     */
+    public static List<BlockMeta.File> gatherFiles(Path blockDir) {
         List<BlockMeta.File> out = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(tmp)) {
-            for (Path p : (Iterable<Path>) s.sorted()::iterator) {
-                if (Files.isRegularFile(p)) {
-                    String rel = tmp.relativize(p).toString().replace('\\', '/');
-                    out.add(new BlockMeta.File(rel, Files.size(p)));
+        try {
+            Path chunksDir = blockDir.resolve("chunks");
+            if (Files.isDirectory(chunksDir)) {
+                try (Stream<Path> s = Files.list(chunksDir)) {
+                    for (Path p : (Iterable<Path>) s.sorted()::iterator) {
+                        if (Files.isRegularFile(p)) {
+                            out.add(new BlockMeta.File("chunks/" + p.getFileName(), Files.size(p)));
+                        }
+                    }
                 }
             }
+            if (Files.exists(blockDir.resolve("index"))) {
+                out.add(new BlockMeta.File("index", Files.size(blockDir.resolve("index"))));
+            }
+        } catch (IOException e) {
+            throw new ThanosException(ErrorCode.UNAVAILABLE, "list files of block " + blockDir + ": " + e, e);
         }
         out.add(new BlockMeta.File(BlockMeta.FILENAME, 0));
         out.sort(Comparator.comparing(BlockMeta.File::relPath));

@@ -13,6 +13,7 @@ final class MergedSampleIterator implements SampleIterator {
     private long t;
     private double v;
     private boolean started;
+    private boolean done;
 
     MergedSampleIterator(SampleIterator[] its) {
         this.its = its;
@@ -21,6 +22,9 @@ final class MergedSampleIterator implements SampleIterator {
 
     @Override
     public boolean next() {
+        if (done) {
+            return false;
+        }
         if (!started) {
             started = true;
             for (int i = 0; i < its.length; i++) {
@@ -40,6 +44,7 @@ final class MergedSampleIterator implements SampleIterator {
             }
         }
         if (best < 0) {
+            done = true;
             return false;
         }
         t = its[best].t();
@@ -49,6 +54,9 @@ final class MergedSampleIterator implements SampleIterator {
 
     @Override
     public boolean seek(long ts) {
+        if (done) {
+            return false;
+        }
         if (started && t >= ts) {
             return true;
         }

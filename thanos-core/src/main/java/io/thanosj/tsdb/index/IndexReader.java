@@ -408,15 +408,25 @@ public final class IndexReader implements Closeable {
         return d;
     }
 
-    /** Decodes series {@code ref} into {@code lb} (reset first) and {@code chks} (cleared first). */
-    public void series(long ref, LabelsBuilder lb, ChunkMetas chks) {
+    /**
+     * Decodes series {@code ref} into {@code lb} (reset first) and {@code chks} (cleared first).
+     * Returns false when the stored labels were not strictly sorted by name (Prometheus 2.8 and
+     * older could write such series; the builder sorts them), true otherwise.
+     */
+    public boolean series(long ref, LabelsBuilder lb, ChunkMetas chks) {
         Decbuf d = seriesBody(ref, new Decbuf());
         lb.reset();
         chks.clear();
         int nl = d.uvarintInt();
+        boolean sorted = true;
+        String prev = null;
         for (int i = 0; i < nl; i++) {
             String name = lookupSymbol(d.uvarint32());
             String value = lookupSymbol(d.uvarint32());
+            if (prev != null && Utf8Order.compare(prev, name) >= 0) {
+                sorted = false;
+            }
+            prev = name;
             lb.add(name, value);
         }
         int nc = d.uvarintInt();
@@ -435,6 +445,7 @@ public final class IndexReader implements Closeable {
         if (d.remaining() != 0) {
             throw d.corrupt(d.remaining() + " unexpected bytes at the end of series " + ref);
         }
+        return sorted;
     }
 
     /** Series matching all matchers that have chunks overlapping {@code [mint, maxt]}, with only those chunks. */

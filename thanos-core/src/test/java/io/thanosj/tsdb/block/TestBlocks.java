@@ -121,7 +121,7 @@ class TestBlocks {
             meta = w.finish();
         }
         assertThat(meta.thanos().files()).extracting(BlockMeta.File::relPath)
-                .containsExactly("chunks/000001", "index", "meta.json", "tombstones");
+                .containsExactly("chunks/000001", "index", "meta.json");
         assertThat(BlockMeta.readFromDir(dir.resolve(meta.ulid()))).isEqualTo(meta);
     }
 
