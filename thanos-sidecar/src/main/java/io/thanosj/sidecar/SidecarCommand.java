@@ -3,7 +3,6 @@ package io.thanosj.sidecar;
 import io.thanosj.model.Durations;
 import io.thanosj.model.ThanosException;
 import io.thanosj.objstore.Bucket;
-import io.thanosj.objstore.BucketFactory;
 import io.thanosj.prometheus.PromClient;
 import io.thanosj.prometheus.PromMetadata;
 import io.thanosj.prometheus.PrometheusStore;
@@ -165,7 +164,7 @@ public final class SidecarCommand extends ComponentCommand {
         Shipper shipper = null;
         if (objstore.isSet()) {
             Shipper.Options so = new Shipper.Options("sidecar", uploadCompacted, shipperMetaFileName, hashFunc);
-            Bucket bucket = BucketFactory.create(objstore.yaml(), rt.registry());
+            Bucket bucket = objstore.bucket(rt.registry());
             rt.onStop(bucket);
             if (!Files.isDirectory(dataDir.resolve("wal"))) {
                 log.atError().addKeyValue("dir", dataDir.resolve("wal"))
