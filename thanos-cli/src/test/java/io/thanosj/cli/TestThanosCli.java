@@ -89,6 +89,18 @@ class TestThanosCli {
             if (c.equals("receive")) {
                 cmd.add("--remote-write.address=127.0.0.1:" + freePort());
             }
+            if (List.of("sidecar", "store", "compact", "receive", "rule").contains(c)) {
+                java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("bucket-" + c);
+                cmd.add("--objstore.config=type: FILESYSTEM\nconfig:\n  directory: " + dir);
+            }
+            if (c.equals("sidecar")) {
+                // No Prometheus listens there, so the sidecar must stay not ready.
+                cmd.add("--prometheus.url=http://127.0.0.1:" + freePort());
+                cmd.add("--tsdb.path=" + java.nio.file.Files.createTempDirectory("tsdb"));
+            }
+            if (c.equals("store") || c.equals("compact")) {
+                cmd.add("--data-dir=" + java.nio.file.Files.createTempDirectory("data-" + c));
+            }
             java.nio.file.Path logFile = java.nio.file.Files.createTempFile("thanos-" + c, ".log");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
             try {
@@ -97,7 +109,8 @@ class TestThanosCli {
                 assertThat(healthy.statusCode()).as(c).isEqualTo(200);
                 HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/-/ready")).build(),
                         HttpResponse.BodyHandlers.ofString());
-                // No component is implemented beyond the runtime yet, so none may claim readiness.
+                // Components not implemented beyond the runtime, and a sidecar without its Prometheus,
+                // must not claim readiness.
                 assertThat(ready.statusCode()).as(c).isEqualTo(503);
                 String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString()).body();

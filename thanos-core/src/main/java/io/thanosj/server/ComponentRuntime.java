@@ -141,7 +141,8 @@ public final class ComponentRuntime implements AutoCloseable {
     /** A fatal failure of a background part: the component stops and exits non-zero. */
     public void fail(Throwable t) {
         failure.compareAndSet(null, t);
-        log.atError().addKeyValue("err", t.toString()).log("component failed, shutting down");
+        String err = t instanceof io.thanosj.model.ThanosException ? t.getMessage() : t.toString();
+        log.atError().addKeyValue("err", err).log("component failed, shutting down");
         new Thread(this::close, "shutdown").start();
     }
 

@@ -1,5 +1,7 @@
 package io.thanosj.sidecar;
 
+import io.thanosj.model.TimeOrDuration;
+
 import io.thanosj.model.Durations;
 import io.thanosj.model.ThanosException;
 import io.thanosj.objstore.Bucket;

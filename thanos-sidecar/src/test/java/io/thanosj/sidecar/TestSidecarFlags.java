@@ -1,5 +1,7 @@
 package io.thanosj.sidecar;
 
+import io.thanosj.model.TimeOrDuration;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,7 +1,5 @@
-package io.thanosj.sidecar;
+package io.thanosj.model;
 
-import io.thanosj.model.Durations;
-import io.thanosj.model.ThanosException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -11,11 +9,11 @@ import java.util.function.LongSupplier;
  * Thanos's {@code TimeOrDurationValue} flag (e.g. {@code --min-time}): an RFC 3339 time, or a
  * duration relative to now such as {@code -2d} or {@code 2h45m}, evaluated whenever it is read.
  */
-final class TimeOrDuration {
+public final class TimeOrDuration {
     private TimeOrDuration() {}
 
     /** Milliseconds since the epoch, as a supplier because a duration moves with the clock. */
-    static LongSupplier parse(String flag, String value) {
+    public static LongSupplier parse(String flag, String value) {
         try {
             long t = OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
             return () -> t;
