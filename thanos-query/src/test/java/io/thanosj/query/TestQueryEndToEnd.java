@@ -60,6 +60,7 @@ class TestQueryEndToEnd {
     static final ObjectMapper JSON = new ObjectMapper();
     static GrpcServer third;
     static String base;
+    static String globalBase;
 
     /**
      * A gauge that changes every ten minutes (at minute 5, 15, 25, ...), and a counter that grows
@@ -124,6 +125,14 @@ class TestQueryEndToEnd {
         ComponentRuntime rt = cmd.start();
         CLOSE.add(rt);
         base = "http://127.0.0.1:" + rt.httpPort();
+        // A global querier over the first one: queriers stack through their own StoreAPI.
+        QueryCommand global = new QueryCommand();
+        new CommandLine(global).parseArgs("--http-address=127.0.0.1:0", "--grpc-address=127.0.0.1:0", "--log.level=warn",
+                "--endpoint=127.0.0.1:" + rt.grpcPort(), "--query.replica-label=replica");
+        ComponentRuntime grt = global.start();
+        CLOSE.add(grt);
+        globalBase = "http://127.0.0.1:" + grt.httpPort();
+
         // Wait until the querier has seen all three endpoints.
         long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline) {
@@ -145,7 +154,11 @@ class TestQueryEndToEnd {
     }
 
     static JsonNode get(String pathAndQuery) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).build(),
+        return get(base, pathAndQuery);
+    }
+
+    static JsonNode get(String server, String pathAndQuery) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server + pathAndQuery)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(r.body());
     }
@@ -214,6 +227,21 @@ class TestQueryEndToEnd {
             }
         }
         assertThat(exact).isGreaterThanOrEqualTo(total * 9 / 10);
+    }
+
+    @Test
+    void aGlobalQuerierOverTheQuerierGivesTheSameAnswer() throws Exception {
+        String q = "/api/v1/query_range?query=" + URLEncoder.encode("sum by (instance) (app_temperature{cluster=\"eu\"})", StandardCharsets.UTF_8)
+                + "&start=" + (T0 / 1000 + 300) + "&end=" + (T0 / 1000 + SAMPLES * 15 - 15) + "&step=60";
+        long deadline = System.currentTimeMillis() + 30_000;
+        // The global querier learns the first one's labels and time range from its periodic Info checks.
+        while (get(globalBase, "/api/v1/stores").path("data").path("query").path(0).path("labelSets").size() < 3
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+        Map<String, Map<Long, Double>> direct = parse(get(q));
+        assertThat(direct).hasSize(SERIES);
+        assertThat(parse(get(globalBase, q))).isEqualTo(direct);
     }
 
     @Test
