@@ -164,12 +164,20 @@ public final class InMemoryStorage implements Queryable {
 
         @Override
         public Labels labels() {
-            return cur.labels;
+            return current().labels;
         }
 
         @Override
         public SampleIterator iterator() {
-            return new ArrayIterator(cur.ts, cur.vs, cur.n, mint, maxt);
+            MemSeries c = current();
+            return new ArrayIterator(c.ts, c.vs, c.n, mint, maxt);
+        }
+
+        private MemSeries current() {
+            if (cur == null) {
+                throw new IllegalStateException("no current series: call next() first");
+            }
+            return cur;
         }
     }
 
