@@ -283,6 +283,7 @@ final class Functions {
             int hi = 0;
             w.ts = ts;
             w.vs = vs;
+            kernel.prepare(w, n);
             for (int i = 0; i < g.n; i++) {
                 long end = ends[i];
                 long start = end - range;
