@@ -22,14 +22,13 @@ final class DateFunctions {
             return new StepVector(g.n, out);
         }
         for (StepSeries s : arg.series) {
-            s.labels = Evaluator.dropMetricName(s.labels);
             for (int i = 0; i < g.n; i++) {
                 if (s.has(i)) {
                     s.v[i] = field(name, GoMath.toInt64(s.v[i]));
                 }
             }
         }
-        return StepVector.mergeByLabels(g.n, arg.series);
+        return StepVector.dropMetricNames(g.n, arg.series);
     }
 
     static double field(String name, long unixSeconds) {

@@ -187,12 +187,11 @@ final class Evaluator {
         }
         StepVector sv = (StepVector) v;
         for (StepSeries s : sv.series) {
-            s.labels = dropMetricName(s.labels);
             for (int i = 0; i < s.v.length; i++) {
                 s.v[i] = -s.v[i];
             }
         }
-        StepVector.checkDistinct(sv.series);
+        StepVector.dropMetricNamesChecked(sv.series);
         return sv;
     }
 
