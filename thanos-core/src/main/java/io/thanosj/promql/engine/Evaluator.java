@@ -260,18 +260,6 @@ final class Evaluator {
         } while (it.next());
     }
 
-    long[] bufT() {
-        return bufT;
-    }
-
-    double[] bufV() {
-        return bufV;
-    }
-
-    int bufN() {
-        return bufN;
-    }
-
     /**
      * An instant vector selector over the grid: at each step the latest sample no older than the
      * lookback delta, unless it is a staleness marker. With {@code timestamps} the value is the
@@ -291,6 +279,7 @@ final class Evaluator {
                 checkCancelled();
                 loadSamples(set.iterator(), mint, maxt, false);
                 int n = bufN;
+                reserve(n);
                 long[] ts = bufT;
                 double[] vals = bufV;
                 StepSeries s = null;
@@ -308,6 +297,7 @@ final class Evaluator {
                     }
                     s.set(i, timestamps ? ts[j] / 1000.0 : vals[j]);
                 }
+                release(n);
                 if (s != null) {
                     out.add(s);
                 }

@@ -1,7 +1,5 @@
 package io.thanosj.promql.engine;
 
-import java.util.Arrays;
-
 /** Open-addressing map from long to non-negative int; {@link #get} returns -1 when absent. No boxing. */
 final class LongIntMap {
     private long[] keys = new long[32];
@@ -58,6 +56,6 @@ final class LongIntMap {
 
     @Override
     public String toString() {
-        return "LongIntMap{size=" + size + ", slots=" + Arrays.toString(new int[] {keys.length}) + "}";
+        return "LongIntMap{size=" + size + ", slots=" + keys.length + "}";
     }
 }

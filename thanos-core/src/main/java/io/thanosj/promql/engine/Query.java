@@ -4,7 +4,6 @@ import io.thanosj.model.ErrorCode;
 import io.thanosj.model.Labels;
 import io.thanosj.model.ThanosException;
 import io.thanosj.promql.parser.Expr;
-import io.thanosj.promql.parser.ValueType;
 import io.thanosj.promql.storage.Queryable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -141,9 +140,5 @@ public final class Query {
     @Override
     public String toString() {
         return expr.toString();
-    }
-
-    ValueType type() {
-        return expr.type();
     }
 }
