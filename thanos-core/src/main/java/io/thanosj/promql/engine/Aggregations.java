@@ -370,21 +370,31 @@ final class Aggregations {
         }
         Map<Labels, StepSeries> out = new LinkedHashMap<>();
         LabelsBuilder lb = new LabelsBuilder();
+        // Values rarely change from step to step: remember each series' last value and its output series.
+        int n = in.series.size();
+        double[] lastValue = new double[n];
+        StepSeries[] lastOut = new StepSeries[n];
         for (int i = 0; i < steps; i++) {
             ev.checkCancelled();
-            for (StepSeries s : in.series) {
+            for (int si = 0; si < n; si++) {
+                StepSeries s = in.series.get(si);
                 if (!s.has(i)) {
                     continue;
                 }
-                Labels withValue = s.labels.toBuilder().set(label, GoStrconv.formatFloatPlain(s.v[i])).build();
-                Labels key = groupKey(withValue, by, without, lb);
-                StepSeries r = out.get(key);
-                if (r == null) {
-                    r = ev.newSeries(key, steps);
-                    out.put(key, r);
+                double v = s.v[i];
+                StepSeries r = lastOut[si];
+                if (r == null || Double.doubleToRawLongBits(v) != Double.doubleToRawLongBits(lastValue[si])) {
+                    Labels withValue = s.labels.toBuilder().set(label, GoStrconv.formatFloatPlain(v)).build();
+                    Labels key = groupKey(withValue, by, without, lb);
+                    r = out.get(key);
+                    if (r == null) {
+                        r = ev.newSeries(key, steps);
+                        out.put(key, r);
+                    }
+                    lastOut[si] = r;
+                    lastValue[si] = v;
                 }
-                r.v[i] = r.has(i) ? r.v[i] + 1 : 1;
-                r.set(i, r.v[i]);
+                r.set(i, r.has(i) ? r.v[i] + 1 : 1);
             }
         }
         ev.release(in);
