@@ -76,9 +76,13 @@ final class Evaluator {
     void reserve(long n) {
         currentSamples += n;
         if (currentSamples > maxSamples) {
-            throw new ThanosException(ErrorCode.RESOURCE_EXHAUSTED,
-                    "query processing would load too many samples into memory in query execution");
+            throw tooManySamples();
         }
+    }
+
+    static ThanosException tooManySamples() {
+        return new ThanosException(ErrorCode.RESOURCE_EXHAUSTED,
+                "query processing would load too many samples into memory in query execution");
     }
 
     void release(long n) {
@@ -267,12 +271,8 @@ final class Evaluator {
      */
     StepVector selectVector(VectorSelector vs, Grid g, boolean timestamps) {
         long off = vs.offsetMs();
-        long[] te = new long[g.n];
-        for (int i = 0; i < g.n; i++) {
-            te[i] = selectorTime(vs.at(), vs.atMs(), off, g, i);
-        }
-        long mint = te[0] - lookbackMs;
-        long maxt = te[g.n - 1];
+        long mint = selectorTime(vs.at(), vs.atMs(), off, g, 0) - lookbackMs;
+        long maxt = selectorTime(vs.at(), vs.atMs(), off, g, g.n - 1);
         List<StepSeries> out = new ArrayList<>();
         try (SeriesSet set = select(vs, mint, maxt, 0)) {
             while (set.next()) {
@@ -285,7 +285,7 @@ final class Evaluator {
                 StepSeries s = null;
                 int j = -1;
                 for (int i = 0; i < g.n; i++) {
-                    long t = te[i];
+                    long t = selectorTime(vs.at(), vs.atMs(), off, g, i);
                     while (j + 1 < n && ts[j + 1] <= t) {
                         j++;
                     }
@@ -354,7 +354,11 @@ final class Evaluator {
         if (innerStart > lastEnd) {
             return;
         }
-        int n = Math.toIntExact((lastEnd - innerStart) / step + 1);
+        long steps = (lastEnd - innerStart) / step + 1;
+        if (steps > maxSamples) {
+            throw tooManySamples(); // before allocating anything per inner step
+        }
+        int n = (int) steps;
         Grid inner = new Grid(innerStart, step, n);
         StepVector res = evalVector(sq.expr(), inner);
         long[] ts = new long[n];

@@ -262,10 +262,6 @@ final class Functions {
             }
         }
         Evaluator.RangeSource src = ev.rangeSource(arg);
-        long[] ends = new long[g.n];
-        for (int i = 0; i < g.n; i++) {
-            ends[i] = ev.selectorTime(src.at(), src.atMs(), src.offsetMs(), g, i);
-        }
         long range = src.rangeMs();
         boolean keepName = name.equals("last_over_time");
         Window w = new Window();
@@ -280,7 +276,7 @@ final class Functions {
             w.vs = vs;
             kernel.prepare(w, n);
             for (int i = 0; i < g.n; i++) {
-                long end = ends[i];
+                long end = ev.selectorTime(src.at(), src.atMs(), src.offsetMs(), g, i);
                 long start = end - range;
                 while (hi < n && ts[hi] <= end) {
                     hi++;

@@ -62,6 +62,15 @@ class TestEngine {
     }
 
     @Test
+    void hugeSubqueryGridFailsBeforeAllocating() {
+        Engine engine = new Engine(EngineOptions.defaults().withMaxSamples(1_000_000));
+        for (String q : new String[] {"max_over_time(m[10d:1ms])", "max_over_time(m[1y:1ms])", "m[1d:1ms]"}) {
+            ThanosException e = failure(() -> engine.instantQuery(storage(), q, 0).execute());
+            assertThat(e.code()).as(q).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
+        }
+    }
+
+    @Test
     void timeoutUsesTheInjectedClock() {
         AtomicLong now = new AtomicLong();
         // Every look at the clock advances it by one second: a 5s timeout trips after a few checks.
