@@ -255,6 +255,9 @@ final class Evaluator {
                 continue;
             }
             if (bufN == bufT.length) {
+                if (currentSamples + bufN >= maxSamples) {
+                    throw tooManySamples(); // before one series' samples alone outgrow the limit
+                }
                 bufT = java.util.Arrays.copyOf(bufT, bufN * 2);
                 bufV = java.util.Arrays.copyOf(bufV, bufN * 2);
             }
