@@ -66,6 +66,15 @@ public final class SeriesSets {
         }
     }
 
+    /**
+     * K-way merge of sets each sorted by labels, through a loser tree: series with equal labels
+     * become one whose chunks are sorted by time with exact duplicates dropped. At most
+     * {@code limit} series (0: no limit). Closing the result closes every source.
+     */
+    public static SeriesSet merge(List<? extends SeriesSet> sorted, long limit) {
+        return new MergedSeriesSet(sorted, limit);
+    }
+
     /** Reads a whole set into memory; for tests and small results only. */
     public static List<Entry> drain(SeriesSet set) {
         List<Entry> out = new ArrayList<>();

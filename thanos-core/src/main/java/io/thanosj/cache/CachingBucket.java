@@ -1,0 +1,401 @@
+package io.thanosj.cache;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.thanosj.model.ErrorCode;
+import io.thanosj.model.ThanosException;
+import io.thanosj.model.XxHash64;
+import io.thanosj.objstore.Bucket;
+import io.thanosj.objstore.ObjectAttributes;
+import io.thanosj.objstore.ObjectNotFoundException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * A {@link Bucket} that caches what the store gateway reads repeatedly, as Thanos's caching bucket
+ * ({@code --store.caching-bucket.config}): chunk segment files by fixed-size sub-ranges (a range
+ * read becomes cache hits plus at most {@code max_chunks_get_range_requests} merged reads of the
+ * missing sub-ranges), chunk file attributes, the listing of the bucket root, and existence and
+ * content of {@code meta.json} and {@code deletion-mark.json}. Everything else passes through.
+ * Entries expire by TTL only: objects in a bucket are immutable once written, and a deleted block
+ * stops being listed when the listing entry expires.
+ */
+public final class CachingBucket implements Bucket {
+    private static final Pattern CHUNK_FILE = Pattern.compile("^.*/chunks/\\d+$");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String WHAT = "caching bucket config";
+
+    /** Thanos's {@code CachingWithBackendConfig} with its defaults. */
+    record Config(long subrangeSize, int maxGetRangeRequests, Duration attrsTtl, Duration subrangeTtl, Duration iterTtl,
+                  Duration existsTtl, Duration doesntExistTtl, Duration contentTtl, long metafileMaxSize) {}
+
+    private final Bucket inner;
+    private final Cache cache;
+    private final Config cfg;
+    private final String iterHash;
+    private final Map<String, Counter> requests = new HashMap<>();
+    private final Map<String, Counter> hits = new HashMap<>();
+    private final Counter requestedBytes;
+    private final Counter fetchedFromCache;
+    private final Counter fetchedFromBucket;
+
+    CachingBucket(Bucket inner, Cache cache, Config cfg, String configHash, MeterRegistry registry) {
+        this.inner = Objects.requireNonNull(inner, "inner");
+        this.cache = Objects.requireNonNull(cache, "cache");
+        this.cfg = cfg;
+        this.iterHash = configHash;
+        String[][] ops = {{"get_range", "chunks"}, {"attributes", "chunks"}, {"exists", "metafile"},
+            {"get", "metafile"}, {"iter", "blocks-iter"}};
+        for (String[] op : ops) {
+            requests.put(op[0], Counter.builder("thanos.store.bucket.cache.operation.requests")
+                    .tags("operation", op[0], "config", op[1])
+                    .description("Number of requested operations matching given config.").register(registry));
+            hits.put(op[0], Counter.builder("thanos.store.bucket.cache.operation.hits")
+                    .tags("operation", op[0], "config", op[1])
+                    .description("Number of operations served from cache for given config.").register(registry));
+        }
+        requestedBytes = Counter.builder("thanos.store.bucket.cache.getrange.requested.bytes").tag("config", "chunks")
+                .description("Total number of bytes requested via GetRange.").register(registry);
+        fetchedFromCache = Counter.builder("thanos.store.bucket.cache.getrange.fetched.bytes").tags("origin", "cache", "config", "chunks")
+                .description("Total number of bytes fetched because of GetRange operation.").register(registry);
+        fetchedFromBucket = Counter.builder("thanos.store.bucket.cache.getrange.fetched.bytes").tags("origin", "bucket", "config", "chunks")
+                .description("Total number of bytes fetched because of GetRange operation.").register(registry);
+    }
+
+    /** Wraps {@code inner} as configured by the YAML; the result owns and closes the cache backend. */
+    public static CachingBucket fromYaml(String yaml, Bucket inner, MeterRegistry registry) {
+        YamlMap top = YamlMap.parse(WHAT, yaml);
+        top.allowOnly("type", "config", "chunk_subrange_size", "max_chunks_get_range_requests", "chunk_object_attrs_ttl",
+                "chunk_subrange_ttl", "blocks_iter_ttl", "metafile_exists_ttl", "metafile_doesnt_exist_ttl",
+                "metafile_content_ttl", "metafile_max_size");
+        long sub = top.integer("chunk_subrange_size", 16000);
+        if (sub <= 0) {
+            throw top.bad("chunk_subrange_size", "must be positive, got " + sub);
+        }
+        Config cfg = new Config(sub,
+                (int) Math.max(0, Math.min(Integer.MAX_VALUE, top.integer("max_chunks_get_range_requests", 3))),
+                top.duration("chunk_object_attrs_ttl", Duration.ofHours(24)),
+                top.duration("chunk_subrange_ttl", Duration.ofHours(24)),
+                top.duration("blocks_iter_ttl", Duration.ofMinutes(5)),
+                top.duration("metafile_exists_ttl", Duration.ofHours(2)),
+                top.duration("metafile_doesnt_exist_ttl", Duration.ofMinutes(15)),
+                top.duration("metafile_content_ttl", Duration.ofHours(24)),
+                top.bytes("metafile_max_size", 1L << 20));
+        Cache backend = Caches.create(WHAT, top.string("type", ""), top.map("config"), "caching-bucket", registry);
+        String hash = Long.toUnsignedString(XxHash64.hash(yaml));
+        return new CachingBucket(inner, backend, cfg, hash, registry);
+    }
+
+    static boolean isChunkFile(String name) {
+        return CHUNK_FILE.matcher(name).matches();
+    }
+
+    static boolean isMetaFile(String name) {
+        return name.endsWith("/meta.json") || name.endsWith("/deletion-mark.json");
+    }
+
+    private void request(String op) {
+        requests.get(op).increment();
+    }
+
+    private void hit(String op, double n) {
+        hits.get(op).increment(n);
+    }
+
+    @Override
+    public void iter(String dir, boolean recursive, Consumer<String> visitor) {
+        if (!dir.isEmpty() || cfg.iterTtl.isZero()) {
+            inner.iter(dir, recursive, visitor);
+            return;
+        }
+        request("iter");
+        String key = (recursive ? "iter-recursive:" : "iter:") + dir + ":" + iterHash;
+        byte[] cached = cache.fetch(List.of(key)).get(key);
+        if (cached != null) {
+            List<String> names = decodeList(cached);
+            if (names != null) {
+                hit("iter", 1);
+                names.forEach(visitor);
+                return;
+            }
+        }
+        long start = System.nanoTime();
+        List<String> names = new ArrayList<>();
+        inner.iter(dir, recursive, n -> {
+            names.add(n);
+            visitor.accept(n);
+        });
+        Duration left = cfg.iterTtl.minusNanos(System.nanoTime() - start);
+        if (!left.isNegative() && !left.isZero()) {
+            cache.store(key, encodeList(names), left);
+        }
+    }
+
+    private static byte[] encodeList(List<String> names) {
+        ArrayNode a = JSON.createArrayNode();
+        names.forEach(a::add);
+        return a.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> decodeList(byte[] b) {
+        try {
+            JsonNode n = JSON.readTree(b);
+            if (!n.isArray()) {
+                return null;
+            }
+            List<String> out = new ArrayList<>(n.size());
+            n.forEach(e -> out.add(e.asText()));
+            return out;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public boolean exists(String name) {
+        if (!isMetaFile(name)) {
+            return inner.exists(name);
+        }
+        request("exists");
+        String key = "exists:" + name;
+        byte[] cached = cache.fetch(List.of(key)).get(key);
+        if (cached != null) {
+            String v = new String(cached, StandardCharsets.UTF_8);
+            if (v.equals("true") || v.equals("false")) {
+                hit("exists", 1);
+                return v.equals("true");
+            }
+        }
+        long start = System.nanoTime();
+        boolean ok = inner.exists(name);
+        storeExists(key, ok, start);
+        return ok;
+    }
+
+    private void storeExists(String key, boolean exists, long startNanos) {
+        Duration ttl = (exists ? cfg.existsTtl : cfg.doesntExistTtl).minusNanos(System.nanoTime() - startNanos);
+        if (!ttl.isNegative() && !ttl.isZero()) {
+            cache.store(key, Boolean.toString(exists).getBytes(StandardCharsets.UTF_8), ttl);
+        }
+    }
+
+    @Override
+    public InputStream get(String name) {
+        if (!isMetaFile(name)) {
+            return inner.get(name);
+        }
+        request("get");
+        String contentKey = "content:" + name;
+        String existsKey = "exists:" + name;
+        Map<String, byte[]> got = cache.fetch(List.of(contentKey, existsKey));
+        if (got.get(contentKey) != null) {
+            hit("get", 1);
+            return new ByteArrayInputStream(got.get(contentKey));
+        }
+        if (got.get(existsKey) != null && new String(got.get(existsKey), StandardCharsets.UTF_8).equals("false")) {
+            hit("get", 1);
+            throw new ObjectNotFoundException(inner.name(), name);
+        }
+        long start = System.nanoTime();
+        byte[] content;
+        try (InputStream in = inner.get(name)) {
+            content = in.readAllBytes();
+        } catch (ObjectNotFoundException e) {
+            storeExists(existsKey, false, start);
+            throw e;
+        } catch (IOException e) {
+            throw new ThanosException(ErrorCode.UNAVAILABLE, "read " + name + " from bucket " + inner.name() + ": " + e, e);
+        }
+        storeExists(existsKey, true, start);
+        if (content.length <= cfg.metafileMaxSize) {
+            cache.store(contentKey, content, cfg.contentTtl);
+        }
+        return new ByteArrayInputStream(content);
+    }
+
+    @Override
+    public ObjectAttributes attributes(String name) {
+        if (!isChunkFile(name)) {
+            return inner.attributes(name);
+        }
+        return cachedAttributes(name, true);
+    }
+
+    /** {@code count}: an attributes call of the caller, not one made for a range read. */
+    private ObjectAttributes cachedAttributes(String name, boolean count) {
+        if (count) {
+            request("attributes");
+        }
+        String key = "attrs:" + name;
+        byte[] cached = cache.fetch(List.of(key)).get(key);
+        if (cached != null) {
+            try {
+                JsonNode n = JSON.readTree(cached);
+                ObjectAttributes a = new ObjectAttributes(n.path("size").asLong(), Instant.parse(n.path("last_modified").asText()));
+                if (count) {
+                    hit("attributes", 1);
+                }
+                return a;
+            } catch (IOException | RuntimeException e) {
+                // A value written by something else: fetch afresh.
+            }
+        }
+        ObjectAttributes a = inner.attributes(name);
+        ObjectNode n = JSON.createObjectNode();
+        n.put("size", a.size());
+        n.put("last_modified", a.lastModified().toString());
+        cache.store(key, n.toString().getBytes(StandardCharsets.UTF_8), cfg.attrsTtl);
+        return a;
+    }
+
+    @Override
+    public InputStream getRange(String name, long offset, long length) {
+        if (offset < 0 || length <= 0 || !isChunkFile(name)) {
+            return inner.getRange(name, offset, length);
+        }
+        return new ByteArrayInputStream(cachedRange(name, offset, length));
+    }
+
+    private byte[] cachedRange(String name, long offset, long length) {
+        request("get_range");
+        requestedBytes.increment(length);
+        long size = cachedAttributes(name, false).size();
+        if (offset >= size) {
+            return new byte[0];
+        }
+        if (offset + length > size) {
+            length = size - offset;
+        }
+        long sub = cfg.subrangeSize;
+        long startRange = offset / sub * sub;
+        long endRange = (offset + length + sub - 1) / sub * sub;
+        int n = (int) ((endRange - startRange) / sub);
+        List<String> keys = new ArrayList<>(n);
+        for (long off = startRange; off < endRange; off += sub) {
+            keys.add("subrange:" + name + ":" + off + ":" + Math.min(off + sub, size));
+        }
+        Map<String, byte[]> got = new HashMap<>(cache.fetch(keys));
+        long cachedBytes = 0;
+        for (byte[] b : got.values()) {
+            cachedBytes += b.length;
+        }
+        fetchedFromCache.increment(cachedBytes);
+        hit("get_range", (double) got.size() / n);
+        if (got.size() < n) {
+            fetchMissing(name, startRange, size, keys, got);
+        }
+        byte[] out = new byte[(int) length];
+        long pos = offset;
+        int w = 0;
+        while (w < out.length) {
+            int idx = (int) ((pos - startRange) / sub);
+            byte[] part = got.get(keys.get(idx));
+            long partStart = startRange + idx * sub;
+            long expected = Math.min(partStart + sub, size) - partStart;
+            if (part == null || part.length != expected) {
+                throw new ThanosException(ErrorCode.INTERNAL, "read " + name + " through the caching bucket: sub-range at "
+                        + partStart + " has " + (part == null ? "no data" : part.length + " bytes, expected " + expected));
+            }
+            int from = (int) (pos - partStart);
+            int k = Math.min(out.length - w, part.length - from);
+            System.arraycopy(part, from, out, w, k);
+            w += k;
+            pos += k;
+        }
+        return out;
+    }
+
+    /** Reads the missing sub-ranges in at most {@code maxGetRangeRequests} merged reads and caches each. */
+    private void fetchMissing(String name, long startRange, long size, List<String> keys, Map<String, byte[]> got) {
+        long sub = cfg.subrangeSize;
+        List<long[]> missing = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (got.get(keys.get(i)) == null) {
+                long s = startRange + i * sub;
+                missing.add(new long[] {s, Math.min(s + sub, size)});
+            }
+        }
+        missing = merge(missing, 0);
+        for (long gap = sub; cfg.maxGetRangeRequests > 0 && missing.size() > cfg.maxGetRangeRequests; gap *= 2) {
+            missing = merge(missing, gap);
+        }
+        for (long[] m : missing) {
+            byte[] buf;
+            try (InputStream in = inner.getRange(name, m[0], m[1] - m[0])) {
+                buf = in.readNBytes((int) (m[1] - m[0]));
+            } catch (IOException e) {
+                throw new ThanosException(ErrorCode.UNAVAILABLE, "read range [" + m[0] + ", " + m[1] + ") of " + name
+                        + " from bucket " + inner.name() + ": " + e, e);
+            }
+            if (buf.length != m[1] - m[0]) {
+                throw new ThanosException(ErrorCode.UNAVAILABLE, "read range [" + m[0] + ", " + m[1] + ") of " + name
+                        + " from bucket " + inner.name() + ": got " + buf.length + " bytes");
+            }
+            for (long off = m[0]; off < m[1]; off += sub) {
+                int idx = (int) ((off - startRange) / sub);
+                String key = keys.get(idx);
+                int from = (int) (off - m[0]);
+                int len = (int) (Math.min(off + sub, size) - off);
+                byte[] part = java.util.Arrays.copyOfRange(buf, from, from + len);
+                if (got.putIfAbsent(key, part) == null) {
+                    fetchedFromBucket.increment(part.length);
+                    cache.store(key, part, cfg.subrangeTtl);
+                }
+            }
+        }
+    }
+
+    /** Merges ranges whose gap is at most {@code gap}. */
+    static List<long[]> merge(List<long[]> in, long gap) {
+        List<long[]> out = new ArrayList<>();
+        for (long[] r : in) {
+            long[] last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && r[0] - last[1] <= gap) {
+                last[1] = r[1];
+            } else {
+                out.add(new long[] {r[0], r[1]});
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void upload(String name, InputStream in) {
+        inner.upload(name, in);
+    }
+
+    @Override
+    public void delete(String name) {
+        inner.delete(name);
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    /** Closes the cache backend and the wrapped bucket. */
+    @Override
+    public void close() {
+        try {
+            cache.close();
+        } finally {
+            inner.close();
+        }
+    }
+}

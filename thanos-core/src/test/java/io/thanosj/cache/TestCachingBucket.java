@@ -1,0 +1,127 @@
+package io.thanosj.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.thanosj.objstore.Bucket;
+import io.thanosj.objstore.ObjectNotFoundException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("unit")
+class TestCachingBucket {
+    static final String CHUNKS = "01HBLOCK/chunks/000001";
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final RecordingBucket inner = new RecordingBucket();
+    final byte[] data = new byte[100_000];
+
+    TestCachingBucket() {
+        new Random(7).nextBytes(data);
+        inner.put(CHUNKS, data);
+        inner.put("01HBLOCK/index", data);
+        inner.put("01HBLOCK/meta.json", "{\"ulid\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    CachingBucket bucket(String extra) {
+        return CachingBucket.fromYaml("type: IN-MEMORY\nconfig:\n  max_size: 10MB\n  max_item_size: 1MB\n"
+                + "chunk_subrange_size: 1000\n" + extra, inner, registry);
+    }
+
+    static byte[] read(InputStream in) throws Exception {
+        try (in) {
+            return in.readAllBytes();
+        }
+    }
+
+    static byte[] slice(byte[] b, long off, long len) {
+        return java.util.Arrays.copyOfRange(b, (int) off, (int) Math.min(b.length, off + len));
+    }
+
+    @Test
+    void rangesOfChunkFilesAreServedFromSubrangesAfterTheFirstRead() throws Exception {
+        Bucket b = bucket("");
+        Random r = new Random(3);
+        for (int i = 0; i < 200; i++) {
+            long off = r.nextInt(data.length);
+            long len = 1 + r.nextInt(5000);
+            assertThat(read(b.getRange(CHUNKS, off, len))).isEqualTo(slice(data, off, len));
+        }
+        long reads = inner.count("get_range " + CHUNKS);
+        // Every sub-range was read from the bucket at most once, by reads that each cover missing ones.
+        assertThat(reads).isGreaterThan(0);
+        inner.calls.clear();
+        for (long off = 0; off < data.length; off += 997) {
+            assertThat(read(b.getRange(CHUNKS, off, 1500))).isEqualTo(slice(data, off, 1500));
+        }
+        assertThat(inner.count("get_range " + CHUNKS)).as("second pass after the first touched most ranges").isLessThan(40);
+        inner.calls.clear();
+        for (long off = 0; off < data.length; off += 997) {
+            read(b.getRange(CHUNKS, off, 1500));
+        }
+        assertThat(inner.count("get_range")).isZero();
+        assertThat(inner.count("attributes")).isZero();
+    }
+
+    @Test
+    void missingSubrangesAreMergedIntoAtMostMaxRequests() throws Exception {
+        Bucket b = bucket("max_chunks_get_range_requests: 2\n");
+        // Warm every other sub-range so that a wide read has many holes.
+        for (long off = 0; off < 20_000; off += 2000) {
+            read(b.getRange(CHUNKS, off, 1000));
+        }
+        inner.calls.clear();
+        assertThat(read(b.getRange(CHUNKS, 0, 20_000))).isEqualTo(slice(data, 0, 20_000));
+        assertThat(inner.count("get_range " + CHUNKS)).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void rangePastTheEndIsCut() throws Exception {
+        Bucket b = bucket("");
+        assertThat(read(b.getRange(CHUNKS, data.length - 10, 100))).isEqualTo(slice(data, data.length - 10, 10));
+        assertThat(read(b.getRange(CHUNKS, data.length + 5, 100))).isEmpty();
+    }
+
+    @Test
+    void otherFilesPassThrough() throws Exception {
+        Bucket b = bucket("");
+        read(b.getRange("01HBLOCK/index", 0, 100));
+        read(b.getRange("01HBLOCK/index", 0, 100));
+        assertThat(inner.count("get_range 01HBLOCK/index")).isEqualTo(2);
+    }
+
+    @Test
+    void metaFilesRootListingAndAttributesAreCached() throws Exception {
+        Bucket b = bucket("");
+        for (int i = 0; i < 3; i++) {
+            assertThat(new String(read(b.get("01HBLOCK/meta.json")), StandardCharsets.UTF_8)).contains("ulid");
+            assertThat(b.exists("01HBLOCK/meta.json")).isTrue();
+            assertThat(b.exists("01HBLOCK/deletion-mark.json")).isFalse();
+            assertThatThrownBy(() -> b.get("01HBLOCK/deletion-mark.json")).isInstanceOf(ObjectNotFoundException.class);
+            List<String> names = new ArrayList<>();
+            b.iter("", names::add);
+            assertThat(names).containsExactly("01HBLOCK/");
+            assertThat(b.attributes(CHUNKS).size()).isEqualTo(data.length);
+        }
+        assertThat(inner.count("get 01HBLOCK/meta.json")).isEqualTo(1);
+        assertThat(inner.count("exists 01HBLOCK/meta.json")).isZero(); // known to exist from the get
+        assertThat(inner.count("exists 01HBLOCK/deletion-mark.json")).isEqualTo(1);
+        assertThat(inner.count("get 01HBLOCK/deletion-mark.json")).isZero();
+        assertThat(inner.count("iter")).isEqualTo(1);
+        assertThat(inner.count("attributes " + CHUNKS)).isEqualTo(1);
+        assertThat(registry.counter("thanos.store.bucket.cache.operation.hits", "operation", "get", "config", "metafile").count())
+                .isEqualTo(5); // meta.json twice, the deletion mark three times (known missing)
+    }
+
+    @Test
+    void unknownFieldsAreRejected() {
+        assertThatThrownBy(() -> bucket("chunk_subrange_sizes: 1\n")).hasMessageContaining("unknown field chunk_subrange_sizes");
+        assertThatThrownBy(() -> CachingBucket.fromYaml("type: GROUPCACHE\n", inner, registry))
+                .hasMessageContaining("unsupported type \"GROUPCACHE\"");
+    }
+}
