@@ -157,6 +157,14 @@ class TestXorChunk {
             assertThatThrownBy(() -> drain(c.iterator()))
                     .isInstanceOf(ThanosException.class)
                     .hasMessageContaining("decode XOR chunk in blk/chunks/000001 at offset 123");
+            // Inside a larger buffer (a mapped segment) the decoder reads ahead into the next bytes
+            // but must not use them.
+            byte[] inSegment = new byte[cut + 64];
+            Arrays.fill(inSegment, (byte) 0xa5);
+            System.arraycopy(full, 0, inSegment, 7, cut);
+            XorChunk s = XorChunk.wrap(inSegment, 7, cut, "blk/chunks/000001", 123);
+            assertThatThrownBy(() -> drain(s.iterator())).isInstanceOf(ThanosException.class)
+                    .hasMessageContaining("unexpected end of chunk data");
         }
         byte[] lies = full.clone();
         lies[0] = (byte) 0xff; // claims 65k samples
@@ -176,11 +184,14 @@ class TestXorChunk {
             vals[i] = widths[i] == 64 ? r.nextLong() : r.nextLong() & ((1L << widths[i]) - 1);
             w.writeBits(vals[i], widths[i]);
         }
-        BitReader br = new BitReader();
-        br.reset(w.b, 0, w.len);
+        // Every width at every alignment, up to the array's last bit, where peeks are zero-padded.
+        byte[] bytes = Arrays.copyOf(w.b, w.len);
+        int bit = 0;
         for (int i = 0; i < widths.length; i++) {
-            assertThat(br.readBits(widths[i])).as("value %d of width %d", i, widths[i]).isEqualTo(vals[i]);
+            assertThat(BitReader.bits(bytes, 0, bit, widths[i])).as("value %d of width %d", i, widths[i]).isEqualTo(vals[i]);
+            bit += widths[i];
         }
+        assertThat(BitReader.peek(bytes, 0, bytes.length * 8)).isZero();
     }
 
     private static void drain(SampleIterator it) {
