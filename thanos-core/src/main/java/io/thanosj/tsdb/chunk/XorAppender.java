@@ -157,6 +157,11 @@ public final class XorAppender {
         }
     }
 
+    /** The encoding buffer: the chunk is its first {@link #sizeBytes} bytes, valid until the next append. */
+    byte[] buffer() {
+        return w.b;
+    }
+
     /** The chunk so far, as an independent copy; appending may continue. */
     public XorChunk chunk() {
         return XorChunk.wrap(Arrays.copyOf(w.b, w.length()));
