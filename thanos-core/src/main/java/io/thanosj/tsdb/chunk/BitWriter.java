@@ -6,9 +6,10 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Appends bits big-endian to a growable byte array: each write ORs up to 57 bits into the 8 bytes
- * at the current byte with one unaligned load and store (the mirror of {@link BitReader#peek}),
- * relying on every byte past the written bits being zero.
+ * Appends bits big-endian to a growable byte array through a 64-bit accumulator: bits collect in a
+ * {@code long} and reach the array 8 bytes at a time, at a position that only moves forward, so
+ * writes never re-load bytes just stored (which would defeat store-to-load forwarding).
+ * {@link #array} puts the pending bits in place before the bytes are read.
  *
  * <p>The resulting bytes are those of Prometheus's {@code bstream}, including its quirk: a whole-
  * byte {@code writeBits} that starts byte-aligned leaves an empty byte after it (Go's
@@ -19,8 +20,10 @@ import java.util.Arrays;
 final class BitWriter {
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    byte[] b;
-    private int bit;        // bits written, from the start of the array
+    private byte[] b;
+    private int pos;        // byte where the accumulator starts
+    private long acc;       // pending bits, left-aligned
+    private int n;          // pending bits, 0 to 63
     private boolean empty;  // the last write leaves Go's empty trailing byte
 
     BitWriter(int capacity) {
@@ -28,30 +31,41 @@ final class BitWriter {
     }
 
     /**
-     * Continues after {@code bits} bits of an existing stream in {@code bytes}, whose bytes past
-     * those bits must be zero; {@code emptyTail} when it ends with Go's empty trailing byte.
+     * Continues after {@code bits} bits of an existing stream in {@code bytes}; {@code emptyTail}
+     * when it ends with Go's empty trailing byte.
      */
     void reset(byte[] bytes, int bits, boolean emptyTail) {
         b = bytes;
-        bit = bits;
+        pos = bits >>> 3;
+        n = bits & 7;
+        acc = n == 0 ? 0 : (long) (b[pos] & (0xff00 >>> n) & 0xff) << 56;
         empty = emptyTail;
     }
 
-    /** Clears the first {@code bytes} bytes and writes from there; the rest must already be zero. */
+    /** Clears what was written and continues after the first {@code bytes} bytes, which are zeroed. */
     void rewind(int bytes) {
-        Arrays.fill(b, 0, Math.min(b.length, length()), (byte) 0);
-        bit = bytes << 3;
+        Arrays.fill(b, 0, Math.min(b.length, Math.max(length(), pos + 8)), (byte) 0);
+        pos = bytes;
+        acc = 0;
+        n = 0;
         empty = false;
     }
 
     /** Bytes in use, Go's empty trailing byte included. */
     int length() {
-        return ((bit + 7) >>> 3) + (empty ? 1 : 0);
+        return ((bitLength() + 7) >>> 3) + (empty ? 1 : 0);
     }
 
     /** Bits written. */
     int bitLength() {
-        return bit;
+        return (pos << 3) + n;
+    }
+
+    /** The array holding the {@link #length} bytes written, valid until the next write. */
+    byte[] array() {
+        ensure(pos + 8);
+        LONG_BE.set(b, pos, acc);
+        return b;
     }
 
     /** Go's {@code writeBit}. */
@@ -60,29 +74,37 @@ final class BitWriter {
     }
 
     /**
-     * Go's {@code writeBits}: the low {@code n} bits of {@code v}, most significant first, n from 1
+     * Go's {@code writeBits}: the low {@code k} bits of {@code v}, most significant first, k from 1
      * to 64. Leaves the empty trailing byte when it starts aligned and writes whole bytes.
      */
-    void bits(long v, int n) {
-        final boolean aligned = (bit & 7) == 0;
-        raw(v, n);
-        empty = aligned && (n & 7) == 0;
+    void bits(long v, int k) {
+        final boolean aligned = (n & 7) == 0;
+        raw(v, k);
+        empty = aligned && (k & 7) == 0;
     }
 
-    /** The low {@code n} bits of {@code v}, 1 to 64, without Go's empty trailing byte. */
-    void raw(long v, int n) {
-        if (n > BitReader.PEEK_BITS) {
-            raw(v >>> 32, n - 32);
-            raw(v & 0xffffffffL, 32);
+    /** The low {@code k} bits of {@code v}, 1 to 64, without Go's empty trailing byte. */
+    void raw(long v, int k) {
+        final long left = v << (64 - k);
+        final int have = n;
+        final int free = 64 - have;
+        empty = false;
+        if (k < free) {
+            acc |= left >>> have;
+            n = have + k;
             return;
         }
-        final int i = bit >>> 3;
-        if (i + 8 > b.length) {
-            b = Arrays.copyOf(b, Math.max(b.length * 2, i + 16));
+        ensure(pos + 16);
+        LONG_BE.set(b, pos, have == 0 ? left : acc | (left >>> have));
+        pos += 8;
+        final int rest = k - free;
+        acc = rest == 0 ? 0 : left << free;
+        n = rest;
+    }
+
+    private void ensure(int size) {
+        if (size > b.length) {
+            b = Arrays.copyOf(b, Math.max(b.length * 2, size));
         }
-        final long cur = (long) LONG_BE.get(b, i);
-        LONG_BE.set(b, i, cur | (v << (64 - n)) >>> (bit & 7));
-        bit += n;
-        empty = false;
     }
 }

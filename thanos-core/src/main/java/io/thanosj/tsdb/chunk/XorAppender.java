@@ -115,8 +115,6 @@ public final class XorAppender {
         vbits = vb;
         tDelta = td;
         num++;
-        w.b[0] = (byte) (num >>> 8);
-        w.b[1] = (byte) num;
     }
 
     /** Whether x fits Prometheus's asymmetric n-bit range {@code [-(2^(n-1)-1), 2^(n-1)]}. */
@@ -159,11 +157,14 @@ public final class XorAppender {
 
     /** The encoding buffer: the chunk is its first {@link #sizeBytes} bytes, valid until the next append. */
     byte[] buffer() {
-        return w.b;
+        final byte[] a = w.array();
+        a[0] = (byte) (num >>> 8);
+        a[1] = (byte) num;
+        return a;
     }
 
     /** The chunk so far, as an independent copy; appending may continue. */
     public XorChunk chunk() {
-        return XorChunk.wrap(Arrays.copyOf(w.b, w.length()));
+        return XorChunk.wrap(Arrays.copyOf(buffer(), w.length()));
     }
 }

@@ -185,7 +185,7 @@ class TestXorChunk {
             w.bits(vals[i], widths[i]);
         }
         // Every width at every alignment, up to the array's last bit, where peeks are zero-padded.
-        byte[] bytes = Arrays.copyOf(w.b, w.length());
+        byte[] bytes = Arrays.copyOf(w.array(), w.length());
         int bit = 0;
         for (int i = 0; i < widths.length; i++) {
             assertThat(BitReader.bits(bytes, 0, bit, widths[i])).as("value %d of width %d", i, widths[i]).isEqualTo(vals[i]);
@@ -213,7 +213,7 @@ class TestXorChunk {
                     w.bits(v, n);
                 }
             }
-            assertThat(Arrays.copyOf(w.b, w.length())).isEqualTo(ref.bytes());
+            assertThat(Arrays.copyOf(w.array(), w.length())).isEqualTo(ref.bytes());
         }
     }
 
