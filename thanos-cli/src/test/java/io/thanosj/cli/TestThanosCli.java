@@ -22,7 +22,7 @@ import picocli.CommandLine;
 
 class TestThanosCli {
     private static final String[] COMPONENTS = {"sidecar", "query", "store", "receive", "rule", "compact", "query-frontend"};
-    private static final java.util.Set<String> READY_WITHOUT_DEPENDENCIES = java.util.Set.of("query");
+    private static final java.util.Set<String> READY_WITHOUT_DEPENDENCIES = java.util.Set.of("query", "store");
 
     record Result(int code, String out, String err) {}
 
@@ -108,10 +108,10 @@ class TestThanosCli {
                 String base = "http://127.0.0.1:" + httpPort;
                 HttpResponse<String> healthy = awaitUp(http, base + "/-/healthy", p);
                 assertThat(healthy.statusCode()).as(c).isEqualTo(200);
-                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/-/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                // The querier serves at once; components not implemented beyond the runtime, and a
-                // sidecar without its Prometheus, must not claim readiness.
+                HttpResponse<String> ready = awaitReadiness(http, base + "/-/ready", READY_WITHOUT_DEPENDENCIES.contains(c));
+                // The querier serves at once and the store gateway after its first sync of the (empty)
+                // bucket; components not implemented beyond the runtime, and a sidecar without its
+                // Prometheus, must not claim readiness.
                 assertThat(ready.statusCode()).as(c).isEqualTo(READY_WITHOUT_DEPENDENCIES.contains(c) ? 200 : 503);
                 String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
@@ -123,6 +123,18 @@ class TestThanosCli {
             String log = java.nio.file.Files.readString(logFile, StandardCharsets.UTF_8);
             java.nio.file.Files.delete(logFile);
             assertThat(log).as(c).contains("msg=listening", "msg=\"shutting down\"");
+        }
+    }
+
+    /** Readiness may follow start-up by a moment (the store's first sync); polls briefly when it is expected. */
+    private static HttpResponse<String> awaitReadiness(HttpClient http, String url, boolean expectReady) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(expectReady ? 30 : 0);
+        while (true) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200 || System.nanoTime() >= deadline) {
+                return r;
+            }
+            Thread.sleep(100);
         }
     }
 
