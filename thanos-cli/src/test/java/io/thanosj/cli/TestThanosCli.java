@@ -68,12 +68,29 @@ class TestThanosCli {
         "query --http-address=nonsense | invalid --http-address \"nonsense\": missing port",
         "compact --grpc-grace-period=10x | invalid --grpc-grace-period \"10x\"",
         "frobnicate | Unmatched argument",
+        "store --objstore.config=type: S4 | objstore config: unknown type \"S4\"",
+        "compact --data-dir=/tmp | no supported bucket was configured",
+        "tools bucket ls --objstore.config-file=/nonexistent/bucket.yml | read --objstore.config-file /nonexistent/bucket.yml: no such file",
     })
     void badInputGivesOneLineAndNonZeroExit(String args, String expected) {
-        Result r = run(args.trim().split(" "));
+        Result r = run(splitArgs(args.trim()));
         assertThat(r.code()).isNotZero();
         assertThat(r.err().lines().findFirst().orElse("")).startsWith("error: ").contains(expected);
         assertThat(r.err()).doesNotContain("\tat ");
+    }
+
+    /** Splits on spaces, except inside a flag value ({@code --objstore.config=type: S4} stays one argument). */
+    static String[] splitArgs(String line) {
+        List<String> out = new ArrayList<>();
+        for (String tok : line.split(" ")) {
+            int last = out.size() - 1;
+            if (last >= 0 && !tok.startsWith("-") && out.get(last).startsWith("--") && out.get(last).contains("=")) {
+                out.set(last, out.get(last) + " " + tok);
+            } else {
+                out.add(tok);
+            }
+        }
+        return out.toArray(new String[0]);
     }
 
     @Test
