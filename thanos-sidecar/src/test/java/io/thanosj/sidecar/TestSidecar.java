@@ -216,6 +216,49 @@ class TestSidecar {
     }
 
     @Test
+    @Order(1)
+    void promqlThroughTheSidecarMatchesPrometheussOwnApi() throws Exception {
+        String[] queries = {"m", "rate(m[5m])", "sum by (instance) (m)", "max_over_time(m[10m])", "m offset 5m",
+            "avg(m) + 1", "m > 10", "count_over_time(m[2m])", "topk(1, m)"};
+        io.thanosj.query.StoreQueryable q = new io.thanosj.query.StoreQueryable(sidecar.client(),
+                new io.thanosj.query.QueryOptions(true, List.of("replica"), false, 0));
+        long from = start + 600_000, to = end;
+        for (String query : queries) {
+            JsonNode res = JSON.readTree(prom.get("/api/v1/query_range?query=" + java.net.URLEncoder.encode(query,
+                    java.nio.charset.StandardCharsets.UTF_8) + "&start=" + from / 1000 + "&end=" + to / 1000 + "&step=60"))
+                    .path("data").path("result");
+            Map<Labels, Map<Long, Double>> want = new LinkedHashMap<>();
+            for (JsonNode ser : res) {
+                Map<String, String> m = new LinkedHashMap<>();
+                ser.path("metric").fields().forEachRemaining(f -> m.put(f.getKey(), f.getValue().asText()));
+                Map<Long, Double> pts = new LinkedHashMap<>();
+                ser.path("values").forEach(v -> pts.put(v.get(0).asLong() * 1000, Double.parseDouble(v.get(1).asText())));
+                want.put(Labels.fromMap(m), pts);
+            }
+            var got = (io.thanosj.promql.engine.QueryResult.Matrix) new io.thanosj.promql.engine.Engine()
+                    .rangeQuery(q, query, from, to, 60_000).execute();
+            Map<Labels, Map<Long, Double>> ours = new LinkedHashMap<>();
+            for (int i = 0; i < got.size(); i++) {
+                Map<Long, Double> pts = new LinkedHashMap<>();
+                for (int j = 0; j < got.ts().get(i).length; j++) {
+                    pts.put(got.ts().get(i)[j], got.vs().get(i)[j]);
+                }
+                // External labels aside, as the issue says: Prometheus's own API does not show them.
+                ours.put(got.labels().get(i).without("cluster"), pts);
+            }
+            assertThat(want).as(query).isNotEmpty();
+            assertThat(ours.keySet()).as(query).isEqualTo(want.keySet());
+            for (Labels l : want.keySet()) {
+                assertThat(ours.get(l).keySet()).as("%s %s", query, l).isEqualTo(want.get(l).keySet());
+                for (Map.Entry<Long, Double> e : want.get(l).entrySet()) {
+                    assertThat(ours.get(l).get(e.getKey())).as("%s %s at %d", query, l, e.getKey())
+                            .isCloseTo(e.getValue(), org.assertj.core.data.Offset.offset(1e-9));
+                }
+            }
+        }
+    }
+
+    @Test
     @Order(2)
     void blocksReachTheBucketOnceWithThanosMeta() throws Exception {
         List<String> local;
