@@ -2,7 +2,7 @@ package io.thanosj.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.math.BigDecimal;
+import io.thanosj.promql.parser.GoStrconv;
 
 /**
  * Prometheus's number formats in JSON: timestamps as seconds with up to three decimals (written
@@ -41,31 +41,8 @@ public final class PromJson {
         g.writeString(formatValue(v));
     }
 
-    /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}. */
+    /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}, as Prometheus writes sample values. */
     public static String formatValue(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        String plain = new BigDecimal(Double.toString(v)).toPlainString();
-        if (plain.indexOf('.') >= 0) {
-            int end = plain.length();
-            while (plain.charAt(end - 1) == '0') {
-                end--;
-            }
-            if (plain.charAt(end - 1) == '.') {
-                end--;
-            }
-            plain = plain.substring(0, end);
-        }
-        return plain;
+        return GoStrconv.formatFloatPlain(v);
     }
 }

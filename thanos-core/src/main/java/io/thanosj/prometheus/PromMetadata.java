@@ -13,15 +13,20 @@ import java.util.Objects;
  */
 public final class PromMetadata {
     private final PromClient client;
-    private final long limitMinTime;
+    private final java.util.function.LongSupplier limitMinTime;
     private volatile State state;
 
     private record State(Labels labels, long minTime, String version) {}
 
     /** @param limitMinTime the {@code --min-time} limit in milliseconds; {@link Long#MIN_VALUE} for none */
     public PromMetadata(PromClient client, long limitMinTime) {
+        this(client, () -> limitMinTime);
+    }
+
+    /** With a {@code --min-time} that moves with the clock (a duration relative to now). */
+    public PromMetadata(PromClient client, java.util.function.LongSupplier limitMinTime) {
         this.client = Objects.requireNonNull(client, "client");
-        this.limitMinTime = limitMinTime;
+        this.limitMinTime = Objects.requireNonNull(limitMinTime, "limitMinTime");
     }
 
     public PromClient client() {
@@ -37,7 +42,7 @@ public final class PromMetadata {
         Labels labels = client.externalLabels();
         State s = state;
         String version = s != null && s.version != null ? s.version : tryVersion();
-        state = new State(labels, Math.max(limitMinTime, lowest), version);
+        state = new State(labels, Math.max(limitMinTime.getAsLong(), lowest), version);
     }
 
     private String tryVersion() {

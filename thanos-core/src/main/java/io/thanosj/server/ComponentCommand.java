@@ -39,6 +39,14 @@ public abstract class ComponentCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
+        return start().awaitTermination();
+    }
+
+    /**
+     * Configures logging, wires the component and binds its ports; the caller owns the returned
+     * runtime and closes it to stop the component (tests run components in-process this way).
+     */
+    public final ComponentRuntime start() throws Exception {
         Logging.configure(logLevel, logFormat);
         ComponentRuntime rt = new ComponentRuntime(name());
         try {
@@ -49,6 +57,6 @@ public abstract class ComponentCommand implements Callable<Integer> {
             rt.close();
             throw e;
         }
-        return rt.awaitTermination();
+        return rt;
     }
 }

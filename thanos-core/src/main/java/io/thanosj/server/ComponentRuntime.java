@@ -35,6 +35,9 @@ public final class ComponentRuntime implements AutoCloseable {
     private long grpcGraceMillis = 2 * 60_000;
     private HttpServer httpServer;
     private boolean grpcStarted;
+    // Kept from start-up so that the ports can still be named after the component stopped.
+    private volatile int httpPort = -1;
+    private volatile int grpcPort = -1;
 
     public ComponentRuntime(String component) {
         this.component = component;
@@ -109,8 +112,10 @@ public final class ComponentRuntime implements AutoCloseable {
             if (grpcAddress != null) {
                 grpc.start("--grpc-address", grpcAddress);
                 grpcStarted = true;
+                grpcPort = grpc.port();
             }
             httpServer = http.build().start("--http-address", httpAddress);
+            httpPort = httpServer.port();
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -120,11 +125,12 @@ public final class ComponentRuntime implements AutoCloseable {
     }
 
     public int httpPort() {
-        return httpServer.port();
+        return httpPort;
     }
 
+    /** The bound gRPC port, or -1 when the component has no gRPC server. */
     public int grpcPort() {
-        return grpc.port();
+        return grpcPort;
     }
 
     /** Runs {@code task} every {@code periodMillis}; an exception is logged and the loop goes on. */
@@ -141,7 +147,8 @@ public final class ComponentRuntime implements AutoCloseable {
     /** A fatal failure of a background part: the component stops and exits non-zero. */
     public void fail(Throwable t) {
         failure.compareAndSet(null, t);
-        log.atError().addKeyValue("err", t.toString()).log("component failed, shutting down");
+        String err = t instanceof io.thanosj.model.ThanosException ? t.getMessage() : t.toString();
+        log.atError().addKeyValue("err", err).log("component failed, shutting down");
         new Thread(this::close, "shutdown").start();
     }
 

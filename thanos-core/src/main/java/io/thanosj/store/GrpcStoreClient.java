@@ -24,7 +24,18 @@ import java.util.concurrent.TimeUnit;
 public final class GrpcStoreClient implements StoreServer {
     /** Responses requested ahead per Series call. */
     static final int SERIES_BUFFER = 32;
+    /**
+     * Series per response asked of the store when the request leaves it open (Thanos's
+     * DefaultResponseBatchSize): one response per series costs a flush each, and batching 64
+     * streams about 2.7x more series per second on loopback (BenchmarkStoreMerge).
+     */
+    static final int DEFAULT_BATCH = 64;
     private static final Duration DEFAULT_INFO_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * As Thanos's querier, accept responses of any size: one series with a long history, or a
+     * label-values answer over many series, easily passes gRPC's default 4 MiB.
+     */
+    private static final CallOptions OPTIONS = CallOptions.DEFAULT.withMaxInboundMessageSize(Integer.MAX_VALUE);
 
     private final Channel channel;
     private final String name;
@@ -45,8 +56,11 @@ public final class GrpcStoreClient implements StoreServer {
 
     @Override
     public SeriesSet series(SeriesRequest request) {
+        if (request.getResponseBatchSize() == 0) {
+            request = request.toBuilder().setResponseBatchSize(DEFAULT_BATCH).build();
+        }
         try {
-            return new GrpcSeriesSet(channel, CallOptions.DEFAULT, request, name, responseTimeout, SERIES_BUFFER);
+            return new GrpcSeriesSet(channel, OPTIONS, request, name, responseTimeout, SERIES_BUFFER);
         } catch (RuntimeException e) {
             throw GrpcErrors.toException(e, "fetch series from " + name);
         }
@@ -94,6 +108,7 @@ public final class GrpcStoreClient implements StoreServer {
     }
 
     private static <S extends io.grpc.stub.AbstractStub<S>> S withDeadline(S stub, Duration timeout) {
+        stub = stub.withMaxInboundMessageSize(Integer.MAX_VALUE);
         return timeout.isZero() ? stub : stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 

@@ -114,6 +114,8 @@ public final class ProxyStore implements StoreServer {
             names.addAll(r.getNamesList());
             f.warnings.addAll(r.getWarningsList());
         }
+        // Stores that ignore without_replica_labels still report the replica labels.
+        request.getWithoutReplicaLabelsList().forEach(names::remove);
         return LabelNamesResponse.newBuilder()
                 .addAllNames(limited(names, request.getLimit()))
                 .addAllWarnings(f.warnings)
@@ -123,6 +125,9 @@ public final class ProxyStore implements StoreServer {
     @Override
     public LabelValuesResponse labelValues(LabelValuesRequest request) {
         List<Matcher> matchers = Requests.checkLabelValues(request);
+        if (request.getWithoutReplicaLabelsList().contains(request.getLabel())) {
+            return LabelValuesResponse.getDefaultInstance(); // as Thanos's stores answer
+        }
         Fanout<LabelValuesResponse> f = fanout(matchers, request.getStart(), request.getEnd(),
                 Requests.abortOnPartial(request), "fetch label values from ", t -> t.store().labelValues(request));
         TreeSet<String> values = new TreeSet<>(Utf8Order::compare);

@@ -152,11 +152,12 @@ class TestProxyStore {
     @Test
     void slowEndpointTimesOutPerFrame() throws Exception {
         MemStore fast = new MemStore(Labels.of("replica", "a")).add(Labels.of("__name__", "up"), chunk(0, 100, 1, 1));
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         StoreServer slow = new MemStore(Labels.EMPTY) {
             @Override
             public SeriesSet series(SeriesRequest r) {
                 try {
-                    Thread.sleep(3000);
+                    release.await(3, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -172,6 +173,8 @@ class TestProxyStore {
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2500);
             assertThat(got).hasSize(1);
             assertThat(s.warnings()).containsExactly("receive series from " + served.address + ": no data received within 200ms");
+        } finally {
+            release.countDown();
         }
     }
 
@@ -253,6 +256,11 @@ class TestProxyStore {
         assertThat(p.labelValues(LabelValuesRequest.newBuilder().setLabel("zone")
                 .addMatchers(Requests.toProto(Matcher.equal("zone", "b"))).build()).getValuesList()).containsExactly("b");
         assertThat(p.info().labelSets()).containsExactlyInAnyOrder(Labels.of("zone", "a"), Labels.of("zone", "b"));
+        // Replica labels removed from names, and no values for them.
+        assertThat(p.labelNames(LabelNamesRequest.newBuilder().addWithoutReplicaLabels("zone").build()).getNamesList())
+                .containsExactly("__name__", "extra", "job");
+        assertThat(p.labelValues(LabelValuesRequest.newBuilder().setLabel("zone").addWithoutReplicaLabels("zone").build())
+                .getValuesList()).isEmpty();
     }
 
     @Test

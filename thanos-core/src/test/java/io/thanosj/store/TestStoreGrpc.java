@@ -134,6 +134,63 @@ class TestStoreGrpc {
                         .endsWith("invalid label values request: label name is empty"));
     }
 
+    /** A client that stops reading stops the server's pump: gRPC flow control reaches the source. */
+    @Test
+    void slowClientStallsTheServerInsteadOfBufferingEverything() throws Exception {
+        java.util.concurrent.atomic.AtomicLong produced = new java.util.concurrent.atomic.AtomicLong();
+        StoreServer endless = new MemStore(Labels.EMPTY) {
+            @Override
+            public SeriesSet series(SeriesRequest r) {
+                return new SeriesSet() {
+                    private Labels labels;
+
+                    @Override
+                    public boolean next() {
+                        labels = Labels.of("__name__", "up", "i", Long.toString(produced.incrementAndGet()));
+                        return true;
+                    }
+
+                    @Override
+                    public Labels labels() {
+                        return labels;
+                    }
+
+                    @Override
+                    public List<io.thanosj.proto.storepb.AggrChunk> chunks() {
+                        return List.of(chunk(0, 10, 1, 1));
+                    }
+
+                    @Override
+                    public List<String> warnings() {
+                        return List.of();
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+            }
+        };
+        try (StoreTesting.Served s = StoreTesting.serve(endless)) {
+            try (SeriesSet set = s.client(Duration.ZERO).series(request(0, 10, Matcher.equal("__name__", "up")).build())) {
+                for (int i = 0; i < 10; i++) {
+                    assertThat(set.next()).isTrue();
+                }
+                // Wait until the transport windows are full and the pump stalls (about 25k series:
+                // HTTP/2's 1 MiB window plus the client's 32 responses of 64).
+                long before = -1;
+                long after = produced.get();
+                for (int i = 0; i < 30 && after != before; i++) {
+                    before = after;
+                    Thread.sleep(300);
+                    after = produced.get();
+                }
+                assertThat(after).as("pump stalled").isEqualTo(before);
+                assertThat(after).isLessThan(200_000);
+            }
+        }
+    }
+
     @Test
     void limitsTravelAsResourceExhausted() throws InterruptedException {
         try (StoreTesting.Served limited = StoreTesting.serve(new Limits(10, 0).apply(store))) {

@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code thanos tools bucket}: bucket utility commands. */
 @Command(name = "bucket", mixinStandardHelpOptions = true, description = "Bucket utility commands.",
-        subcommands = {BucketLsCommand.class, BucketInspectCommand.class})
+        subcommands = {BucketLsCommand.class, BucketInspectCommand.class, BucketVerifyCommand.class, BucketRewriteCommand.class})
 public final class BucketCommand implements Runnable {
     @Spec
     CommandSpec spec;

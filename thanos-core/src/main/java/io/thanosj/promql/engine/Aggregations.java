@@ -10,7 +10,6 @@ import io.thanosj.promql.parser.GoStrconv;
 import io.thanosj.promql.parser.PromQLParser;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,20 +38,18 @@ final class Aggregations {
             param = ev.evalScalar(a.param(), g);
         }
         StepVector in = ev.evalVector(a.expr(), g);
-        // Group membership, computed once per series; groups are numbered in first-seen order.
-        Map<Labels, Integer> ids = new HashMap<>();
-        List<Labels> groupLabels = new ArrayList<>();
+        // Group membership, computed once per series from a hash of the grouping labels; groups are
+        // numbered in first-seen order and their label sets built once per group.
+        LabelSubset subset = new LabelSubset(grouping, !a.without());
+        LabelSubset.Index index = new LabelSubset.Index(subset);
         int[] groupOf = new int[in.series.size()];
-        LabelsBuilder lb = new LabelsBuilder();
         for (int i = 0; i < groupOf.length; i++) {
-            Labels key = groupKey(in.series.get(i).labels, grouping, a.without(), lb);
-            Integer id = ids.get(key);
-            if (id == null) {
-                id = groupLabels.size();
-                ids.put(key, id);
-                groupLabels.add(key);
-            }
-            groupOf[i] = id;
+            groupOf[i] = index.id(in.series.get(i).labels);
+        }
+        List<Labels> groupLabels = new ArrayList<>(index.size());
+        LabelsBuilder lb = new LabelsBuilder();
+        for (int id = 0; id < index.size(); id++) {
+            groupLabels.add(subset.build(index.representative(id), lb));
         }
         Value out = switch (op) {
             case TOPK, BOTTOMK -> topk(ev, in, groupOf, groupLabels.size(), param, op == AggregateOp.TOPK, g);
@@ -373,21 +370,31 @@ final class Aggregations {
         }
         Map<Labels, StepSeries> out = new LinkedHashMap<>();
         LabelsBuilder lb = new LabelsBuilder();
+        // Values rarely change from step to step: remember each series' last value and its output series.
+        int n = in.series.size();
+        double[] lastValue = new double[n];
+        StepSeries[] lastOut = new StepSeries[n];
         for (int i = 0; i < steps; i++) {
             ev.checkCancelled();
-            for (StepSeries s : in.series) {
+            for (int si = 0; si < n; si++) {
+                StepSeries s = in.series.get(si);
                 if (!s.has(i)) {
                     continue;
                 }
-                Labels withValue = s.labels.toBuilder().set(label, GoStrconv.formatFloatPlain(s.v[i])).build();
-                Labels key = groupKey(withValue, by, without, lb);
-                StepSeries r = out.get(key);
-                if (r == null) {
-                    r = ev.newSeries(key, steps);
-                    out.put(key, r);
+                double v = s.v[i];
+                StepSeries r = lastOut[si];
+                if (r == null || Double.doubleToRawLongBits(v) != Double.doubleToRawLongBits(lastValue[si])) {
+                    Labels withValue = s.labels.toBuilder().set(label, GoStrconv.formatFloatPlain(v)).build();
+                    Labels key = groupKey(withValue, by, without, lb);
+                    r = out.get(key);
+                    if (r == null) {
+                        r = ev.newSeries(key, steps);
+                        out.put(key, r);
+                    }
+                    lastOut[si] = r;
+                    lastValue[si] = v;
                 }
-                r.v[i] = r.has(i) ? r.v[i] + 1 : 1;
-                r.set(i, r.v[i]);
+                r.set(i, r.has(i) ? r.v[i] + 1 : 1);
             }
         }
         ev.release(in);

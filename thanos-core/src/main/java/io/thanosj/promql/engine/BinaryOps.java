@@ -105,9 +105,6 @@ final class BinaryOps {
         boolean cmp = op.isComparison();
         boolean drop = op.dropsMetricName() || returnBool;
         for (StepSeries s : vec.series) {
-            if (drop) {
-                s.labels = Evaluator.dropMetricName(s.labels);
-            }
             double[] v = s.v;
             for (int i = 0; i < v.length; i++) {
                 if (!s.has(i)) {
@@ -129,51 +126,38 @@ final class BinaryOps {
             }
         }
         ev.release(sc);
-        return StepVector.mergeByLabels(vec.steps, vec.series);
-    }
-
-    /** The labels two series are matched on: the {@code on} labels, or all but the ignored ones and the name. */
-    static Labels signature(Labels l, VectorMatching vm, LabelsBuilder lb) {
-        lb.reset();
-        if (vm.on()) {
-            for (String n : vm.matchingLabels()) {
-                String v = l.get(n);
-                if (!v.isEmpty()) {
-                    lb.set(n, v);
-                }
-            }
-        } else {
-            for (int i = 0; i < l.size(); i++) {
-                String n = l.name(i);
-                if (!n.equals(Labels.METRIC_NAME) && !vm.matchingLabels().contains(n)) {
-                    lb.add(n, l.value(i));
-                }
-            }
+        if (drop) {
+            return StepVector.dropMetricNames(vec.steps, vec.series);
         }
-        return lb.build();
+        vec.series.removeIf(StepSeries::isEmpty); // labels unchanged: still distinct
+        return vec;
     }
 
-    /** Union of the presence bitmaps of the series, by signature. */
-    private static Map<Labels, long[]> presenceBySignature(List<StepSeries> series, VectorMatching vm, int words) {
-        Map<Labels, long[]> m = new HashMap<>(series.size() * 2);
-        LabelsBuilder lb = new LabelsBuilder();
+    /** Union of the presence bitmaps of the series of each signature, indexed by signature id. */
+    private static List<long[]> presenceBySignature(List<StepSeries> series, LabelSubset.Index index, int words) {
+        List<long[]> bits = new ArrayList<>();
         for (StepSeries s : series) {
-            long[] bits = m.computeIfAbsent(signature(s.labels, vm, lb), k -> new long[words]);
+            int id = index.id(s.labels);
+            if (id == bits.size()) {
+                bits.add(new long[words]);
+            }
+            long[] b = bits.get(id);
             for (int w = 0; w < words; w++) {
-                bits[w] |= s.bits[w];
+                b[w] |= s.bits[w];
             }
         }
-        return m;
+        return bits;
     }
 
     /** {@code and} keeps left samples whose signature the right side has at that step; {@code unless} the others. */
     private static StepVector and(Evaluator ev, StepVector l, StepVector r, VectorMatching vm, Grid g, boolean unless) {
         int words = (g.n + 63) >>> 6;
-        Map<Labels, long[]> right = presenceBySignature(r.series, vm, words);
-        LabelsBuilder lb = new LabelsBuilder();
+        LabelSubset.Index right = new LabelSubset.Index(matchingSubset(vm));
+        List<long[]> rightBits = presenceBySignature(r.series, right, words);
         List<StepSeries> out = new ArrayList<>(l.series.size());
         for (StepSeries s : l.series) {
-            long[] rb = right.get(signature(s.labels, vm, lb));
+            int id = right.find(s.labels);
+            long[] rb = id < 0 ? null : rightBits.get(id);
             for (int w = 0; w < words; w++) {
                 long mask = rb == null ? 0 : rb[w];
                 s.bits[w] &= unless ? ~mask : mask;
@@ -191,13 +175,14 @@ final class BinaryOps {
     /** {@code or}: all left samples, plus right samples whose signature the left side lacks at that step. */
     private static StepVector or(Evaluator ev, StepVector l, StepVector r, VectorMatching vm, Grid g) {
         int words = (g.n + 63) >>> 6;
-        Map<Labels, long[]> left = presenceBySignature(l.series, vm, words);
-        LabelsBuilder lb = new LabelsBuilder();
+        LabelSubset.Index left = new LabelSubset.Index(matchingSubset(vm));
+        List<long[]> leftBits = presenceBySignature(l.series, left, words);
         List<StepSeries> out = new ArrayList<>(l.series.size() + r.series.size());
         out.addAll(l.series);
         for (StepSeries s : r.series) {
-            long[] lbits = left.get(signature(s.labels, vm, lb));
-            if (lbits != null) {
+            int id = left.find(s.labels);
+            if (id >= 0) {
+                long[] lbits = leftBits.get(id);
                 for (int w = 0; w < words; w++) {
                     s.bits[w] &= ~lbits[w];
                 }
@@ -207,6 +192,12 @@ final class BinaryOps {
         return StepVector.mergeByLabels(g.n, out);
     }
 
+    static LabelSubset matchingSubset(VectorMatching vm) {
+        List<String> names = new ArrayList<>(vm.matchingLabels());
+        names.sort(io.thanosj.model.Utf8Order::compare);
+        return new LabelSubset(names, vm.on());
+    }
+
     private static StepVector vectorOp(Evaluator ev, BinaryOp op, StepVector l, StepVector r, VectorMatching vm,
                                        boolean returnBool, Grid g) {
         int steps = g.n;
@@ -214,33 +205,41 @@ final class BinaryOps {
         boolean swapped = vm.card() == VectorMatching.Card.ONE_TO_MANY;
         List<StepSeries> many = swapped ? r.series : l.series;
         List<StepSeries> one = swapped ? l.series : r.series;
-        LabelsBuilder lb = new LabelsBuilder();
+        LabelSubset subset = matchingSubset(vm);
+        LabelSubset.Index sigs = new LabelSubset.Index(subset);
 
+        // Signatures are numbered once per series: the "one" side's define them, the "many" side looks them up.
+        List<List<Integer>> oneBySig = new ArrayList<>();
+        for (int j = 0; j < one.size(); j++) {
+            int id = sigs.id(one.get(j).labels);
+            if (id == oneBySig.size()) {
+                oneBySig.add(new ArrayList<>(1));
+            }
+            oneBySig.get(id).add(j);
+        }
         long[] anyMany = new long[words];
-        Labels[] manySig = new Labels[many.size()];
+        int[] manySig = new int[many.size()];
         for (int i = 0; i < many.size(); i++) {
             StepSeries s = many.get(i);
-            manySig[i] = signature(s.labels, vm, lb);
+            manySig[i] = sigs.find(s.labels);
             for (int w = 0; w < words; w++) {
                 anyMany[w] |= s.bits[w];
             }
         }
-        Map<Labels, List<Integer>> oneBySig = new HashMap<>(one.size() * 2);
-        for (int j = 0; j < one.size(); j++) {
-            oneBySig.computeIfAbsent(signature(one.get(j).labels, vm, lb), k -> new ArrayList<>(1)).add(j);
-        }
-        checkOneSideUnique(one, oneBySig, anyMany, vm, swapped, words);
+        checkOneSideUnique(one, oneBySig, sigs, subset, anyMany, swapped, words);
 
         boolean oneToOne = vm.card() == VectorMatching.Card.ONE_TO_ONE;
         boolean cmp = op.isComparison();
-        Map<Object, long[]> claimed = new HashMap<>();
+        // Steps already producing a result, per signature (one-to-one) or per signature and result labels.
+        long[][] claimedBySig = new long[oneBySig.size()][];
+        Map<Object, long[]> claimed = oneToOne ? null : new HashMap<>();
         List<StepSeries> out = new ArrayList<>(many.size());
         for (int i = 0; i < many.size(); i++) {
             ev.checkCancelled();
-            List<Integer> cands = oneBySig.get(manySig[i]);
-            if (cands == null) {
+            if (manySig[i] < 0) {
                 continue;
             }
+            List<Integer> cands = oneBySig.get(manySig[i]);
             StepSeries ls = many.get(i);
             for (int j : cands) {
                 StepSeries rs = one.get(j);
@@ -269,8 +268,16 @@ final class BinaryOps {
                     continue;
                 }
                 res.labels = resultLabels(ls.labels, rs.labels, op, vm, returnBool);
-                Object claimKey = oneToOne ? manySig[i] : List.of(manySig[i], res.labels);
-                long[] c = claimed.computeIfAbsent(claimKey, k -> new long[words]);
+                long[] c;
+                if (oneToOne) {
+                    c = claimedBySig[manySig[i]];
+                    if (c == null) {
+                        c = new long[words];
+                        claimedBySig[manySig[i]] = c;
+                    }
+                } else {
+                    c = claimed.computeIfAbsent(List.of(manySig[i], res.labels), k -> new long[words]);
+                }
                 for (int w = 0; w < words; w++) {
                     if ((c[w] & res.bits[w]) != 0) {
                         throw new ThanosException(ErrorCode.EXECUTION, oneToOne
@@ -287,11 +294,15 @@ final class BinaryOps {
         return StepVector.mergeByLabels(steps, out);
     }
 
-    /** The "one" side may not have two series with one signature at a step where the other side has samples. */
-    private static void checkOneSideUnique(List<StepSeries> one, Map<Labels, List<Integer>> oneBySig, long[] anyMany,
-                                           VectorMatching vm, boolean swapped, int words) {
-        for (Map.Entry<Labels, List<Integer>> e : oneBySig.entrySet()) {
-            List<Integer> idx = e.getValue();
+    /**
+     * The "one" side may not have two series with one signature at a step where the other side has
+     * samples. Like Prometheus, report the earliest such step and, within it, the first duplicate in
+     * series order.
+     */
+    private static void checkOneSideUnique(List<StepSeries> one, List<List<Integer>> oneBySig, LabelSubset.Index sigs,
+                                           LabelSubset subset, long[] anyMany, boolean swapped, int words) {
+        int firstStep = Integer.MAX_VALUE;
+        for (List<Integer> idx : oneBySig) {
             if (idx.size() < 2) {
                 continue;
             }
@@ -301,22 +312,31 @@ final class BinaryOps {
                 for (int w = 0; w < words; w++) {
                     long dup = seen[w] & s.bits[w] & anyMany[w];
                     if (dup != 0) {
-                        int step = (w << 6) + Long.numberOfTrailingZeros(dup);
-                        StepSeries first = null;
-                        for (int p : idx) {
-                            if (one.get(p).has(step)) {
-                                first = one.get(p);
-                                break;
-                            }
-                        }
-                        throw new ThanosException(ErrorCode.EXECUTION, "found duplicate series for the match group "
-                                + e.getKey() + " on the " + (swapped ? "left" : "right")
-                                + " hand-side of the operation: [" + s.labels + ", " + first.labels
-                                + "];many-to-many matching not allowed: matching labels must be unique on one side");
+                        firstStep = Math.min(firstStep, (w << 6) + Long.numberOfTrailingZeros(dup));
                     }
                     seen[w] |= s.bits[w];
                 }
             }
+        }
+        if (firstStep == Integer.MAX_VALUE) {
+            return;
+        }
+        int[] firstOf = new int[oneBySig.size()];
+        java.util.Arrays.fill(firstOf, -1);
+        for (int j = 0; j < one.size(); j++) {
+            StepSeries s = one.get(j);
+            if (!s.has(firstStep)) {
+                continue;
+            }
+            int id = sigs.find(s.labels);
+            if (firstOf[id] >= 0) {
+                Labels group = subset.build(s.labels, new LabelsBuilder());
+                throw new ThanosException(ErrorCode.EXECUTION, "found duplicate series for the match group " + group
+                        + " on the " + (swapped ? "left" : "right") + " hand-side of the operation: [" + s.labels + ", "
+                        + one.get(firstOf[id]).labels
+                        + "];many-to-many matching not allowed: matching labels must be unique on one side");
+            }
+            firstOf[id] = j;
         }
     }
 

@@ -6,9 +6,20 @@ import java.util.List;
 
 /**
  * year(), month(), day_of_month(), ... in UTC, over the step time (no argument) or over sample values
- * read as Unix seconds. Calendar arithmetic is done on longs, so absurd inputs give absurd dates, not errors.
+ * read as Unix seconds. The calendar arithmetic is Go's ({@code time.absDate} on an unsigned
+ * "absolute" second count), so that out-of-range input such as NaN gives the same odd dates as in
+ * Prometheus instead of an error.
  */
 final class DateFunctions {
+    private static final long SECONDS_PER_DAY = 86_400;
+    private static final long DAYS_PER_400_YEARS = 365 * 400 + 97;
+    private static final long DAYS_PER_100_YEARS = 365 * 100 + 24;
+    private static final long DAYS_PER_4_YEARS = 365 * 4 + 1;
+    private static final long ABSOLUTE_ZERO_YEAR = -292277022399L;
+    /** Go's unixToInternal + internalToAbsolute: seconds from the absolute zero year to 1970. */
+    private static final long UNIX_TO_ABSOLUTE = 62135596800L + 9223371966579724800L;
+    private static final int[] DAYS_BEFORE = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365};
+
     private DateFunctions() {}
 
     static StepVector eval(Evaluator ev, String name, StepVector arg, Grid g) {
@@ -22,61 +33,92 @@ final class DateFunctions {
             return new StepVector(g.n, out);
         }
         for (StepSeries s : arg.series) {
-            s.labels = Evaluator.dropMetricName(s.labels);
             for (int i = 0; i < g.n; i++) {
                 if (s.has(i)) {
                     s.v[i] = field(name, GoMath.toInt64(s.v[i]));
                 }
             }
         }
-        return StepVector.mergeByLabels(g.n, arg.series);
+        return StepVector.dropMetricNames(g.n, arg.series);
     }
 
     static double field(String name, long unixSeconds) {
-        long days = Math.floorDiv(unixSeconds, 86400L);
-        long secOfDay = Math.floorMod(unixSeconds, 86400L);
-        long[] ymd = civilFromDays(days);
+        long abs = unixSeconds + UNIX_TO_ABSOLUTE; // wraps like Go's int64 arithmetic, then read unsigned
+        switch (name) {
+            case "hour":
+                return Long.remainderUnsigned(abs, SECONDS_PER_DAY) / 3600;
+            case "minute":
+                return Long.remainderUnsigned(abs, 3600) / 60;
+            case "day_of_week":
+                // The absolute zero day was a Monday.
+                return Long.remainderUnsigned(abs + SECONDS_PER_DAY, 7 * SECONDS_PER_DAY) / SECONDS_PER_DAY;
+            default:
+                break;
+        }
+        long[] d = absDate(abs);
+        long year = d[0];
+        int yday = (int) d[1];
         return switch (name) {
-            case "year" -> ymd[0];
-            case "month" -> ymd[1];
-            case "day_of_month" -> ymd[2];
-            case "day_of_year" -> days - daysFromCivil(ymd[0], 1, 1) + 1;
-            case "day_of_week" -> Math.floorMod(days + 4, 7L); // 1970-01-01 was a Thursday
-            case "days_in_month" -> daysInMonth(ymd[0], ymd[1]);
-            case "hour" -> secOfDay / 3600;
-            case "minute" -> (secOfDay / 60) % 60;
+            case "year" -> year;
+            case "day_of_year" -> yday + 1;
+            case "month" -> monthDay(year, yday)[0];
+            case "day_of_month" -> monthDay(year, yday)[1];
+            case "days_in_month" -> daysIn(monthDay(year, yday)[0], year);
             default -> throw new IllegalArgumentException(name);
         };
     }
 
-    /** Howard Hinnant's civil_from_days: {year, month, day} of a day count since 1970-01-01. */
-    static long[] civilFromDays(long z) {
-        z += 719468;
-        long era = Math.floorDiv(z, 146097L);
-        long doe = z - era * 146097;
-        long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        long y = yoe + era * 400;
-        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        long mp = (5 * doy + 2) / 153;
-        long d = doy - (153 * mp + 2) / 5 + 1;
-        long m = mp < 10 ? mp + 3 : mp - 9;
-        return new long[] {m <= 2 ? y + 1 : y, m, d};
+    /** {year, zero-based day of year} of an absolute second count, as Go's time.absDate computes them. */
+    static long[] absDate(long abs) {
+        long d = Long.divideUnsigned(abs, SECONDS_PER_DAY);
+        long n = d / DAYS_PER_400_YEARS; // d < 2^48: signed division is exact
+        long y = 400 * n;
+        d -= DAYS_PER_400_YEARS * n;
+        n = d / DAYS_PER_100_YEARS;
+        n -= n >> 2;
+        y += 100 * n;
+        d -= DAYS_PER_100_YEARS * n;
+        n = d / DAYS_PER_4_YEARS;
+        y += 4 * n;
+        d -= DAYS_PER_4_YEARS * n;
+        n = d / 365;
+        n -= n >> 2;
+        y += n;
+        d -= 365 * n;
+        return new long[] {y + ABSOLUTE_ZERO_YEAR, d};
     }
 
-    static long daysFromCivil(long y, long m, long d) {
-        y -= m <= 2 ? 1 : 0;
-        long era = Math.floorDiv(y, 400L);
-        long yoe = y - era * 400;
-        long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-        long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        return era * 146097 + doe - 719468;
-    }
-
-    static long daysInMonth(long y, long m) {
-        if (m == 2) {
-            boolean leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-            return leap ? 29 : 28;
+    /** {month 1..12, day 1..31} of a zero-based day of the year. */
+    static long[] monthDay(long year, int yday) {
+        int day = yday;
+        if (isLeap(year)) {
+            if (day > 31 + 29 - 1) {
+                day--; // after the leap day: pretend it was not there
+            } else if (day == 31 + 29 - 1) {
+                return new long[] {2, 29};
+            }
         }
-        return (m == 4 || m == 6 || m == 9 || m == 11) ? 30 : 31;
+        int month = day / 31;
+        int end = DAYS_BEFORE[month + 1];
+        int begin;
+        if (day >= end) {
+            month++;
+            begin = end;
+        } else {
+            begin = DAYS_BEFORE[month];
+        }
+        return new long[] {month + 1, day - begin + 1};
+    }
+
+    /** Go's isLeap, with Go's truncating remainder. */
+    static boolean isLeap(long year) {
+        return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    }
+
+    static long daysIn(long month, long year) {
+        if (month == 2 && isLeap(year)) {
+            return 29;
+        }
+        return DAYS_BEFORE[(int) month] - DAYS_BEFORE[(int) month - 1];
     }
 }

@@ -49,8 +49,7 @@ public final class Engine {
         }
         long steps = (endMs - startMs) / stepMs + 1;
         if (steps > opts.maxSamples()) {
-            throw new ThanosException(ErrorCode.RESOURCE_EXHAUSTED,
-                    "query processing would load too many samples into memory in query execution");
+            throw Evaluator.tooManySamples();
         }
         return new Query(storage, opts, expr, startMs, endMs, stepMs);
     }

@@ -76,9 +76,13 @@ final class Evaluator {
     void reserve(long n) {
         currentSamples += n;
         if (currentSamples > maxSamples) {
-            throw new ThanosException(ErrorCode.RESOURCE_EXHAUSTED,
-                    "query processing would load too many samples into memory in query execution");
+            throw tooManySamples();
         }
+    }
+
+    static ThanosException tooManySamples() {
+        return new ThanosException(ErrorCode.RESOURCE_EXHAUSTED,
+                "query processing would load too many samples into memory in query execution");
     }
 
     void release(long n) {
@@ -187,12 +191,11 @@ final class Evaluator {
         }
         StepVector sv = (StepVector) v;
         for (StepSeries s : sv.series) {
-            s.labels = dropMetricName(s.labels);
             for (int i = 0; i < s.v.length; i++) {
                 s.v[i] = -s.v[i];
             }
         }
-        StepVector.checkDistinct(sv.series);
+        StepVector.dropMetricNamesChecked(sv.series);
         return sv;
     }
 
@@ -252,6 +255,9 @@ final class Evaluator {
                 continue;
             }
             if (bufN == bufT.length) {
+                if (currentSamples + bufN >= maxSamples) {
+                    throw tooManySamples(); // before one series' samples alone outgrow the limit
+                }
                 bufT = java.util.Arrays.copyOf(bufT, bufN * 2);
                 bufV = java.util.Arrays.copyOf(bufV, bufN * 2);
             }
@@ -261,18 +267,6 @@ final class Evaluator {
         } while (it.next());
     }
 
-    long[] bufT() {
-        return bufT;
-    }
-
-    double[] bufV() {
-        return bufV;
-    }
-
-    int bufN() {
-        return bufN;
-    }
-
     /**
      * An instant vector selector over the grid: at each step the latest sample no older than the
      * lookback delta, unless it is a staleness marker. With {@code timestamps} the value is the
@@ -280,24 +274,21 @@ final class Evaluator {
      */
     StepVector selectVector(VectorSelector vs, Grid g, boolean timestamps) {
         long off = vs.offsetMs();
-        long[] te = new long[g.n];
-        for (int i = 0; i < g.n; i++) {
-            te[i] = selectorTime(vs.at(), vs.atMs(), off, g, i);
-        }
-        long mint = te[0] - lookbackMs;
-        long maxt = te[g.n - 1];
+        long mint = selectorTime(vs.at(), vs.atMs(), off, g, 0) - lookbackMs;
+        long maxt = selectorTime(vs.at(), vs.atMs(), off, g, g.n - 1);
         List<StepSeries> out = new ArrayList<>();
         try (SeriesSet set = select(vs, mint, maxt, 0)) {
             while (set.next()) {
                 checkCancelled();
                 loadSamples(set.iterator(), mint, maxt, false);
                 int n = bufN;
+                reserve(n);
                 long[] ts = bufT;
                 double[] vals = bufV;
                 StepSeries s = null;
                 int j = -1;
                 for (int i = 0; i < g.n; i++) {
-                    long t = te[i];
+                    long t = selectorTime(vs.at(), vs.atMs(), off, g, i);
                     while (j + 1 < n && ts[j + 1] <= t) {
                         j++;
                     }
@@ -309,6 +300,7 @@ final class Evaluator {
                     }
                     s.set(i, timestamps ? ts[j] / 1000.0 : vals[j]);
                 }
+                release(n);
                 if (s != null) {
                     out.add(s);
                 }
@@ -365,7 +357,11 @@ final class Evaluator {
         if (innerStart > lastEnd) {
             return;
         }
-        int n = Math.toIntExact((lastEnd - innerStart) / step + 1);
+        long steps = (lastEnd - innerStart) / step + 1;
+        if (steps > maxSamples) {
+            throw tooManySamples(); // before allocating anything per inner step
+        }
+        int n = (int) steps;
         Grid inner = new Grid(innerStart, step, n);
         StepVector res = evalVector(sq.expr(), inner);
         long[] ts = new long[n];

@@ -128,10 +128,7 @@ final class Functions {
                 }
             }
         }
-        for (StepSeries s : v.series) {
-            s.labels = Evaluator.dropMetricName(s.labels);
-        }
-        return StepVector.mergeByLabels(g.n, v.series);
+        return StepVector.dropMetricNames(g.n, v.series);
     }
 
     private static StepVector absent(Evaluator ev, Expr arg, Grid g) {
@@ -207,7 +204,6 @@ final class Functions {
         StepVector v = ev.evalVector(c.args().get(0), g);
         StepScalar to = c.args().size() > 1 ? ev.evalScalar(c.args().get(1), g) : null;
         for (StepSeries s : v.series) {
-            s.labels = Evaluator.dropMetricName(s.labels);
             for (int i = 0; i < g.n; i++) {
                 double toNearestInverse = 1.0 / (to == null ? 1.0 : to.v[i]);
                 s.v[i] = Math.floor(s.v[i] * toNearestInverse + 0.5) / toNearestInverse;
@@ -216,7 +212,7 @@ final class Functions {
         if (to != null) {
             ev.release(to);
         }
-        return StepVector.mergeByLabels(g.n, v.series);
+        return StepVector.dropMetricNames(g.n, v.series);
     }
 
     private static StepVector clamp(Evaluator ev, Call c, Grid g) {
@@ -225,7 +221,6 @@ final class Functions {
         StepScalar a = ev.evalScalar(c.args().get(1), g);
         StepScalar b = name.equals("clamp") ? ev.evalScalar(c.args().get(2), g) : null;
         for (StepSeries s : v.series) {
-            s.labels = Evaluator.dropMetricName(s.labels);
             for (int i = 0; i < g.n; i++) {
                 double x = s.v[i];
                 switch (name) {
@@ -245,7 +240,7 @@ final class Functions {
         if (b != null) {
             ev.release(b);
         }
-        return StepVector.mergeByLabels(g.n, v.series);
+        return StepVector.dropMetricNames(g.n, v.series);
     }
 
     /** A string argument's value, looking through parentheses. */
@@ -267,10 +262,6 @@ final class Functions {
             }
         }
         Evaluator.RangeSource src = ev.rangeSource(arg);
-        long[] ends = new long[g.n];
-        for (int i = 0; i < g.n; i++) {
-            ends[i] = ev.selectorTime(src.at(), src.atMs(), src.offsetMs(), g, i);
-        }
         long range = src.rangeMs();
         boolean keepName = name.equals("last_over_time");
         Window w = new Window();
@@ -283,8 +274,9 @@ final class Functions {
             int hi = 0;
             w.ts = ts;
             w.vs = vs;
+            kernel.prepare(w, n);
             for (int i = 0; i < g.n; i++) {
-                long end = ends[i];
+                long end = ev.selectorTime(src.at(), src.atMs(), src.offsetMs(), g, i);
                 long start = end - range;
                 while (hi < n && ts[hi] <= end) {
                     hi++;
@@ -305,7 +297,7 @@ final class Functions {
                     continue;
                 }
                 if (s == null) {
-                    s = ev.newSeries(keepName ? labels : Evaluator.dropMetricName(labels), g.n);
+                    s = ev.newSeries(labels, g.n);
                 }
                 s.set(i, w.result);
             }
@@ -319,7 +311,9 @@ final class Functions {
         if (name.equals("absent_over_time")) {
             return absentOverTime(ev, out, arg, g);
         }
-        StepVector.checkDistinct(out);
+        if (!keepName) {
+            StepVector.dropMetricNamesChecked(out);
+        }
         return new StepVector(g.n, out);
     }
 

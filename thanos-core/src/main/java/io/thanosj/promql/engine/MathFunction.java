@@ -39,12 +39,11 @@ enum MathFunction {
 
     StepVector apply(StepVector in) {
         for (StepSeries s : in.series) {
-            s.labels = Evaluator.dropMetricName(s.labels);
             double[] v = s.v;
             for (int i = 0; i < v.length; i++) {
                 v[i] = apply(v[i]);
             }
         }
-        return StepVector.mergeByLabels(in.steps, in.series);
+        return StepVector.dropMetricNames(in.steps, in.series);
     }
 }

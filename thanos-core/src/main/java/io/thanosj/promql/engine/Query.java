@@ -1,8 +1,9 @@
 package io.thanosj.promql.engine;
 
+import io.thanosj.model.ErrorCode;
 import io.thanosj.model.Labels;
+import io.thanosj.model.ThanosException;
 import io.thanosj.promql.parser.Expr;
-import io.thanosj.promql.parser.ValueType;
 import io.thanosj.promql.storage.Queryable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,10 +56,20 @@ public final class Query {
         if (cancelled) {
             g.cancel();
         }
-        Plan plan = Plan.of(expr);
-        Evaluator ev = new Evaluator(storage, plan, opts, start, end, step, g);
         Grid grid = step == 0 ? new Grid(start, 1, 1) : new Grid(start, step, (int) ((end - start) / step + 1));
-        Value v = ev.eval(expr, grid);
+        Evaluator ev;
+        Value v;
+        try {
+            ev = new Evaluator(storage, Plan.of(expr), opts, start, end, step, g);
+            v = ev.eval(expr, grid);
+        } catch (ThanosException e) {
+            throw e;
+        } catch (StackOverflowError e) {
+            throw new ThanosException(ErrorCode.BAD_DATA, "evaluate query: expression nested too deeply for this thread's stack");
+        } catch (RuntimeException e) {
+            // A bug, not a user error; the caller still gets the one exception type, and the cause.
+            throw new ThanosException(ErrorCode.INTERNAL, "evaluate query: unexpected error: " + e, e);
+        }
         List<String> warnings = List.copyOf(ev.warnings);
         if (step == 0) {
             return instantResult(v, warnings);
@@ -129,9 +140,5 @@ public final class Query {
     @Override
     public String toString() {
         return expr.toString();
-    }
-
-    ValueType type() {
-        return expr.type();
     }
 }

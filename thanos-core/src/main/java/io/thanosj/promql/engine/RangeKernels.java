@@ -16,12 +16,46 @@ final class RangeKernels {
     /** Computes the function for one window; false when the window yields no sample. */
     interface Kernel {
         boolean apply(Window w);
+
+        /** Called once per series before its windows, with {@code w.ts/vs} set to the whole series. */
+        default void prepare(Window w, int n) {}
+    }
+
+    /** Which samples a prefix count marks. */
+    private enum Marks { RESETS, CHANGES }
+
+    /**
+     * A kernel that uses per-series prefix counts, so a window without resets (or changes) costs
+     * O(1) instead of a scan: most windows of most counters have none.
+     */
+    private record Prefixed(Marks marks, Kernel k) implements Kernel {
+        @Override
+        public boolean apply(Window w) {
+            return k.apply(w);
+        }
+
+        @Override
+        public void prepare(Window w, int n) {
+            if (w.prefix.length < n) {
+                w.prefix = new int[Math.max(n, w.prefix.length * 2)];
+            }
+            int[] p = w.prefix;
+            double[] vs = w.vs;
+            p[0] = 0;
+            for (int i = 1; i < n; i++) {
+                double cur = vs[i];
+                double prev = vs[i - 1];
+                boolean mark = marks == Marks.RESETS ? cur < prev
+                        : cur != prev && !(Double.isNaN(cur) && Double.isNaN(prev));
+                p[i] = p[i - 1] + (mark ? 1 : 0);
+            }
+        }
     }
 
     static Kernel of(String name) {
         return switch (name) {
-            case "rate" -> w -> extrapolatedRate(w, true, true);
-            case "increase" -> w -> extrapolatedRate(w, true, false);
+            case "rate" -> new Prefixed(Marks.RESETS, w -> extrapolatedRate(w, true, true));
+            case "increase" -> new Prefixed(Marks.RESETS, w -> extrapolatedRate(w, true, false));
             case "delta" -> w -> extrapolatedRate(w, false, false);
             case "irate" -> w -> instantValue(w, true);
             case "idelta" -> w -> instantValue(w, false);
@@ -35,8 +69,8 @@ final class RangeKernels {
             case "stddev_over_time" -> w -> set(w, Math.sqrt(stdvar(w)));
             case "stdvar_over_time" -> w -> set(w, stdvar(w));
             case "quantile_over_time" -> RangeKernels::quantileOverTime;
-            case "changes" -> RangeKernels::changes;
-            case "resets" -> RangeKernels::resets;
+            case "changes" -> new Prefixed(Marks.CHANGES, w -> set(w, w.marked()));
+            case "resets" -> new Prefixed(Marks.RESETS, w -> set(w, w.marked()));
             case "deriv" -> RangeKernels::deriv;
             case "predict_linear" -> RangeKernels::predictLinear;
             case "holt_winters" -> RangeKernels::holtWinters;
@@ -60,7 +94,9 @@ final class RangeKernels {
         int lo = w.lo;
         int last = w.hi - 1;
         double result = vs[last] - vs[lo];
-        if (isCounter) {
+        // The prefix count tells whether the window has a reset at all; only then is it scanned, in
+        // Prometheus's order, so results stay bit-identical.
+        if (isCounter && w.marked() > 0) {
             double prev = vs[lo];
             for (int i = lo + 1; i <= last; i++) {
                 double cur = vs[i];
@@ -237,36 +273,6 @@ final class RangeKernels {
             }
         }
         Arrays.sort(values, nan, n);
-    }
-
-    static boolean changes(Window w) {
-        double[] vs = w.vs;
-        int changes = 0;
-        double prev = vs[w.lo];
-        for (int i = w.lo + 1; i < w.hi; i++) {
-            double cur = vs[i];
-            if (cur != prev && !(Double.isNaN(cur) && Double.isNaN(prev))) {
-                changes++;
-            }
-            prev = cur;
-        }
-        w.result = changes;
-        return true;
-    }
-
-    static boolean resets(Window w) {
-        double[] vs = w.vs;
-        int resets = 0;
-        double prev = vs[w.lo];
-        for (int i = w.lo + 1; i < w.hi; i++) {
-            double cur = vs[i];
-            if (cur < prev) {
-                resets++;
-            }
-            prev = cur;
-        }
-        w.result = resets;
-        return true;
     }
 
     static boolean deriv(Window w) {

@@ -42,7 +42,6 @@ final class StepVector implements Value {
     static StepVector mergeByLabels(int steps, List<StepSeries> candidates) {
         Map<Labels, StepSeries> seen = new HashMap<>(candidates.size() * 2);
         List<StepSeries> out = new ArrayList<>(candidates.size());
-        boolean merged = false;
         for (StepSeries s : candidates) {
             if (s.isEmpty()) {
                 continue;
@@ -56,9 +55,49 @@ final class StepVector implements Value {
                 throw duplicateLabelset();
             }
             prev.mergeFrom(s);
-            merged = true;
         }
         return new StepVector(steps, out);
+    }
+
+    /**
+     * Drops {@code __name__} from every series and merges the results like {@link #mergeByLabels}. The
+     * series of a vector have distinct label sets, so when they all carry the same name (the usual
+     * case: one metric) dropping it cannot create duplicates and no map is needed.
+     */
+    static StepVector dropMetricNames(int steps, List<StepSeries> series) {
+        boolean oneName = sameName(series);
+        for (StepSeries s : series) {
+            s.labels = Evaluator.dropMetricName(s.labels);
+        }
+        if (oneName) {
+            series.removeIf(StepSeries::isEmpty);
+            return new StepVector(steps, series);
+        }
+        return mergeByLabels(steps, series);
+    }
+
+    /** Like {@link #checkDistinct} after dropping names, skipping the check when one name is shared. */
+    static void dropMetricNamesChecked(List<StepSeries> series) {
+        boolean oneName = sameName(series);
+        for (StepSeries s : series) {
+            s.labels = Evaluator.dropMetricName(s.labels);
+        }
+        if (!oneName) {
+            checkDistinct(series);
+        }
+    }
+
+    private static boolean sameName(List<StepSeries> series) {
+        String name = null;
+        for (StepSeries s : series) {
+            String n = s.labels.get(Labels.METRIC_NAME);
+            if (name == null) {
+                name = n;
+            } else if (!name.equals(n)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Prometheus's whole-matrix check: no two non-empty series may share a label set, whatever their steps. */

@@ -17,6 +17,16 @@ final class Window {
     long rangeMs;
     double[][] scalarArgs;
     double result;
+    /**
+     * Per-series prefix counts for the kernels that ask for them: {@code prefix[i]} counts the
+     * samples {@code 1..i} that are a counter reset (or, for changes(), differ from their predecessor).
+     */
+    int[] prefix = new int[0];
+
+    /** Number of marked samples in {@code (lo, hi)}, i.e. among the window's samples after the first. */
+    int marked() {
+        return prefix[hi - 1] - prefix[lo];
+    }
 
     int count() {
         return hi - lo;

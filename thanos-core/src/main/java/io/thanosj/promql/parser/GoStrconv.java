@@ -49,16 +49,6 @@ public final class GoStrconv {
         return v;
     }
 
-    /** True when {@link #parseFloat} would accept the string. */
-    public static boolean isParsableFloat(String s) {
-        try {
-            parseFloat(s);
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
     /**
      * PromQL's number literal: Go's {@code strconv.ParseInt(s, 0, 64)} (so {@code 0x1f} is hex and
      * {@code 0755} octal), falling back to {@code ParseFloat}.

@@ -8,6 +8,7 @@ import io.thanosj.model.ThanosException;
  * unexpected ...}, with line and byte column of the offending token.
  */
 public final class ParseException extends ThanosException {
+    private static final long serialVersionUID = 1L;
     private final int position;
     private final String detail;
 

@@ -15,10 +15,16 @@ import java.util.regex.Pattern;
 public final class PromQLParser {
     private static final Pattern LABEL_NAME = Pattern.compile("^[a-zA-Z_][a-zA-Z0-9_]*$");
     private static final int UNARY_OPERAND_PRECEDENCE = BinaryOp.POW.precedence();
+    /**
+     * Deepest expression tree accepted. Prometheus has no limit (Go stacks grow); ours bounds the
+     * recursion of parser, checker and evaluator so that no query can overflow a thread's stack.
+     */
+    public static final int MAX_DEPTH = 500;
 
     private final String input;
     private final List<Token> tokens;
     private int idx;
+    private int depth;
 
     private PromQLParser(String input) {
         this.input = input;
@@ -31,12 +37,40 @@ public final class PromQLParser {
         if (p.peek().type() == TokenType.EOF) {
             throw p.error(0, "no expression found in input");
         }
-        Expr e = p.parseExpr(0);
-        Token t = p.peek();
-        if (t.type() != TokenType.EOF) {
-            throw p.unexpected(t, "", "");
+        try {
+            Expr e = p.parseExpr(0);
+            Token t = p.peek();
+            if (t.type() != TokenType.EOF) {
+                throw p.unexpected(t, "", "");
+            }
+            if (depth(e) > MAX_DEPTH) {
+                // Position 0: finding the start of a very deep tree would itself recurse.
+                throw p.error(0, "expression nested too deeply: more than " + MAX_DEPTH + " levels");
+            }
+            return p.check(e);
+        } catch (StackOverflowError so) {
+            // Only with unusually small thread stacks: the depth limit keeps default stacks safe.
+            throw p.error(0, "expression nested too deeply for this thread's stack");
         }
-        return p.check(e);
+    }
+
+    /** Height of the tree, computed without recursion. */
+    static int depth(Expr root) {
+        java.util.ArrayDeque<Expr> nodes = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Integer> depths = new java.util.ArrayDeque<>();
+        nodes.push(root);
+        depths.push(1);
+        int max = 0;
+        while (!nodes.isEmpty()) {
+            Expr e = nodes.pop();
+            int d = depths.pop();
+            max = Math.max(max, d);
+            for (Expr c : e.children()) {
+                nodes.push(c);
+                depths.push(d + 1);
+            }
+        }
+        return max;
     }
 
     /** True when the string is a valid label name. */
@@ -80,6 +114,17 @@ public final class PromQLParser {
     // ---- expressions
 
     private Expr parseExpr(int minPrecedence) {
+        if (++depth > MAX_DEPTH) {
+            throw error(peek().pos(), "expression nested too deeply: more than " + MAX_DEPTH + " levels");
+        }
+        try {
+            return parseBinary(minPrecedence);
+        } finally {
+            depth--;
+        }
+    }
+
+    private Expr parseBinary(int minPrecedence) {
         Expr lhs = parseUnary();
         while (true) {
             Token t = peek();

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -19,23 +18,28 @@ import java.util.TreeSet;
  * replaces the sample. Not thread-safe for writes; reads may run concurrently once loading is done.
  */
 public final class InMemoryStorage implements Queryable {
-    private final TreeMap<Labels, MemSeries> series = new TreeMap<>();
+    private final Map<Labels, MemSeries> series = new HashMap<>();
+    private MemSeries last;
     private final Map<String, List<MemSeries>> byName = new HashMap<>();
+    private boolean sorted = true;
 
     /** Adds one sample; the value's bits are kept as they are, so staleness markers survive. */
     public void append(Labels labels, long t, double v) {
-        MemSeries s = series.get(labels);
+        MemSeries s = last != null && last.labels.equals(labels) ? last : series.get(labels);
         if (s == null) {
             s = new MemSeries(labels);
             series.put(labels, s);
             byName.computeIfAbsent(labels.get(Labels.METRIC_NAME), k -> new ArrayList<>()).add(s);
+            sorted = false;
         }
         s.append(t, v);
+        last = s;
     }
 
     /** Removes all series. */
     public void clear() {
         series.clear();
+        last = null;
         byName.clear();
     }
 
@@ -45,14 +49,36 @@ public final class InMemoryStorage implements Queryable {
 
     @Override
     public SeriesSet select(SelectHints hints, List<Matcher> matchers) {
+        ensureSorted();
         List<MemSeries> out = new ArrayList<>();
         for (MemSeries s : candidates(matchers)) {
             if (matchesAll(s.labels, matchers) && s.overlaps(hints.start(), hints.end())) {
                 out.add(s);
             }
         }
-        out.sort((a, b) -> a.labels.compareTo(b.labels));
-        return new ListSeriesSet(out, hints.start(), hints.end());
+        if (!byNameLookup(matchers)) {
+            out.sort((a, b) -> a.labels.compareTo(b.labels));
+        }
+        return new ListSeriesSet(out, hints.end());
+    }
+
+    /** Sorts each per-name list once after loading, so selects by name need no sort. */
+    private synchronized void ensureSorted() {
+        if (!sorted) {
+            for (List<MemSeries> l : byName.values()) {
+                l.sort((a, b) -> a.labels.compareTo(b.labels));
+            }
+            sorted = true;
+        }
+    }
+
+    private static boolean byNameLookup(List<Matcher> matchers) {
+        for (Matcher m : matchers) {
+            if (m.name().equals(Labels.METRIC_NAME) && m.type() == io.thanosj.model.MatchType.EQUAL) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Iterable<MemSeries> candidates(List<Matcher> matchers) {
@@ -63,6 +89,7 @@ public final class InMemoryStorage implements Queryable {
         }
         return series.values();
     }
+
 
     private static boolean matchesAll(Labels l, List<Matcher> matchers) {
         for (Matcher m : matchers) {
@@ -142,13 +169,11 @@ public final class InMemoryStorage implements Queryable {
 
     private static final class ListSeriesSet implements SeriesSet {
         private final Iterator<MemSeries> it;
-        private final long mint;
         private final long maxt;
         private MemSeries cur;
 
-        ListSeriesSet(List<MemSeries> list, long mint, long maxt) {
+        ListSeriesSet(List<MemSeries> list, long maxt) {
             this.it = list.iterator();
-            this.mint = mint;
             this.maxt = maxt;
         }
 
@@ -164,36 +189,41 @@ public final class InMemoryStorage implements Queryable {
 
         @Override
         public Labels labels() {
-            return cur.labels;
+            return current().labels;
         }
 
         @Override
         public SampleIterator iterator() {
-            return new ArrayIterator(cur.ts, cur.vs, cur.n, mint, maxt);
+            MemSeries c = current();
+            return new ArrayIterator(c.ts, c.vs, c.n, maxt);
+        }
+
+        private MemSeries current() {
+            if (cur == null) {
+                throw new IllegalStateException("no current series: call next() first");
+            }
+            return cur;
         }
     }
 
-    /** Cursor over the samples of one series restricted to {@code [mint, maxt]}. */
+    /** Cursor over the samples of one series up to {@code maxt}; callers seek to their start. */
     private static final class ArrayIterator implements SampleIterator {
         private final long[] ts;
         private final double[] vs;
         private final int end;
-        private int i;
+        private final long maxt;
+        private int i = -1;
 
-        ArrayIterator(long[] ts, double[] vs, int n, long mint, long maxt) {
+        ArrayIterator(long[] ts, double[] vs, int n, long maxt) {
             this.ts = ts;
             this.vs = vs;
-            int from = Arrays.binarySearch(ts, 0, n, mint);
-            from = from < 0 ? -from - 1 : from;
-            int to = Arrays.binarySearch(ts, 0, n, maxt);
-            to = to < 0 ? -to - 1 : to + 1;
-            this.i = from - 1;
-            this.end = Math.max(from, to);
+            this.end = n;
+            this.maxt = maxt;
         }
 
         @Override
         public boolean next() {
-            if (i + 1 >= end) {
+            if (i + 1 >= end || ts[i + 1] > maxt) {
                 i = end;
                 return false;
             }
@@ -209,12 +239,15 @@ public final class InMemoryStorage implements Queryable {
             if (i >= end) {
                 return false;
             }
-            if (ts[i] >= t) {
-                return true;
+            if (ts[i] < t) {
+                int j = Arrays.binarySearch(ts, i, end, t);
+                i = j < 0 ? -j - 1 : j;
             }
-            int j = Arrays.binarySearch(ts, i, end, t);
-            i = j < 0 ? -j - 1 : j;
-            return i < end;
+            if (i >= end || ts[i] > maxt) {
+                i = end;
+                return false;
+            }
+            return true;
         }
 
         @Override

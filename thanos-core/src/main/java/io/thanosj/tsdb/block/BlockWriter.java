@@ -2,10 +2,8 @@ package io.thanosj.tsdb.block;
 
 import io.thanosj.model.ErrorCode;
 import io.thanosj.model.Labels;
-import io.thanosj.model.LabelsBuilder;
 import io.thanosj.model.SampleIterator;
 import io.thanosj.model.ThanosException;
-import io.thanosj.model.Utf8Order;
 import io.thanosj.tsdb.chunk.ChunkMetas;
 import io.thanosj.tsdb.chunk.ChunkSegments;
 import io.thanosj.tsdb.chunk.ChunkWriter;
@@ -13,22 +11,16 @@ import io.thanosj.tsdb.chunk.XorAppender;
 import io.thanosj.tsdb.chunk.XorChunk;
 import io.thanosj.tsdb.encoding.Encbuf;
 import io.thanosj.tsdb.index.IndexWriter;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -48,7 +40,7 @@ public final class BlockWriter implements Closeable {
     private final ChunkWriter chunks;
     private final Path spillPath;
     private final OutputStream spill;
-    private final Set<String> symbols = new HashSet<>();
+    private final SymbolIds symbols = new SymbolIds();
     private final Encbuf rec = new Encbuf(256);
     private final XorAppender app = new XorAppender();
     private final ChunkMetas metas = new ChunkMetas();
@@ -113,22 +105,29 @@ public final class BlockWriter implements Closeable {
 
     /** Adds a series from raw samples in time order, cut into chunks of {@link #SAMPLES_PER_CHUNK}. */
     public void addSeries(Labels l, long[] ts, double[] vs, int n) {
-        cut.clear();
+        // Everything is checked before the first chunk is written, so a rejected series leaves no trace.
+        checkOrder(l);
+        for (int j = 1; j < n; j++) {
+            if (ts[j] <= ts[j - 1]) {
+                throw new IllegalArgumentException("series " + l + ": sample timestamps must increase, got "
+                        + ts[j] + " after " + ts[j - 1]);
+            }
+        }
+        if (n <= 0) {
+            return;
+        }
         metas.clear();
         for (int i = 0; i < n; i += SAMPLES_PER_CHUNK) {
             app.reset();
-            int end = Math.min(n, i + SAMPLES_PER_CHUNK);
+            final int end = Math.min(n, i + SAMPLES_PER_CHUNK);
             for (int j = i; j < end; j++) {
-                if (j > 0 && ts[j] <= ts[j - 1]) {
-                    throw new IllegalArgumentException("series " + l + ": sample timestamps must increase, got "
-                            + ts[j] + " after " + ts[j - 1]);
-                }
                 app.append(ts[j], vs[j]);
             }
-            cut.add(app.chunk());
-            metas.add(0, ts[i], ts[end - 1]);
+            // Encoded straight from the appender's buffer into the segment: no chunk object per series.
+            metas.add(chunks.write(app), ts[i], ts[end - 1]);
+            numSamples += end - i;
         }
-        addChunks(l, cut, metas);
+        addIndexed(l, metas);
     }
 
     /** Adds a series from samples, cut into chunks of {@link #SAMPLES_PER_CHUNK}. */
@@ -194,40 +193,56 @@ public final class BlockWriter implements Closeable {
 
     /** Adds a series whose chunk time ranges are known (refs in {@code times} are ignored). */
     void addChunks(Labels l, List<XorChunk> chks, ChunkMetas times) {
+        checkOrder(l);
+        if (chks.isEmpty()) {
+            return;
+        }
+        long prevMax = Long.MIN_VALUE;
+        for (int i = 0; i < chks.size(); i++) {
+            if (i > 0 && times.minTime(i) <= prevMax) {
+                throw new IllegalArgumentException("series " + l + ": chunk starting at " + times.minTime(i)
+                        + " overlaps the previous one ending at " + prevMax);
+            }
+            prevMax = times.maxTime(i);
+        }
+        written.clear();
+        for (int i = 0; i < chks.size(); i++) {
+            XorChunk c = chks.get(i);
+            written.add(chunks.write(c), times.minTime(i), times.maxTime(i));
+            numSamples += c.numSamples();
+        }
+        addIndexed(l, written);
+    }
+
+    private final ChunkMetas written = new ChunkMetas();
+
+    private void checkOrder(Labels l) {
         if (done) {
             throw new IllegalStateException("block writer for " + ulid + " is finished");
         }
         if (last != null && l.compareTo(last) <= 0) {
             throw new IllegalArgumentException("series must be added in label order: " + l + " after " + last);
         }
-        if (chks.isEmpty()) {
-            return;
-        }
+    }
+
+    /**
+     * Spills a series whose chunks are written: label symbols as numbers in first-seen order (renumbered
+     * in {@link #finish}), then the chunk metas, behind a 4-byte length.
+     */
+    private void addIndexed(Labels l, ChunkMetas m) {
         last = l;
-        rec.reset().putUvarint64(l.size());
+        rec.reset().putBE32(0).putUvarint64(l.size());
         for (int i = 0; i < l.size(); i++) {
-            symbols.add(l.name(i));
-            symbols.add(l.value(i));
-            rec.putUvarintStr(l.name(i)).putUvarintStr(l.value(i));
+            rec.putUvarint64(symbols.id(l.name(i))).putUvarint64(symbols.id(l.value(i)));
         }
-        rec.putUvarint64(chks.size());
-        long prevMax = Long.MIN_VALUE;
-        for (int i = 0; i < chks.size(); i++) {
-            XorChunk c = chks.get(i);
-            long mint = times.minTime(i);
-            long maxt = times.maxTime(i);
-            if (i > 0 && mint <= prevMax) {
-                throw new IllegalArgumentException("series " + l + ": chunk starting at " + mint
-                        + " overlaps the previous one ending at " + prevMax);
-            }
-            prevMax = maxt;
-            long ref = chunks.write(c);
-            rec.putUvarint64(ref).putVarint64(mint).putVarint64(maxt);
-            numSamples += c.numSamples();
-            numChunks++;
-            minT = Math.min(minT, mint);
-            maxT = Math.max(maxT, maxt);
+        rec.putUvarint64(m.size());
+        for (int i = 0; i < m.size(); i++) {
+            rec.putUvarint64(m.ref(i)).putVarint64(m.minTime(i)).putVarint64(m.maxTime(i));
+            minT = Math.min(minT, m.minTime(i));
+            maxT = Math.max(maxT, m.maxTime(i));
         }
+        numChunks += m.size();
+        rec.setBE32(0, rec.len() - 4);
         try {
             spill.write(rec.array(), 0, rec.len());
         } catch (IOException e) {
@@ -245,29 +260,31 @@ public final class BlockWriter implements Closeable {
         try {
             chunks.close();
             spill.close();
-            String[] sorted = symbols.toArray(new String[0]);
-            java.util.Arrays.sort(sorted, Utf8Order::compare);
+            int[] rank = new int[symbols.size()];
+            String[] sorted = symbols.sorted(rank);
             IndexWriter iw = new IndexWriter(tmp.resolve("index"));
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(spillPath), 1 << 20)) {
+            try (SpillReader in = new SpillReader(spillPath)) {
                 iw.addSymbols(java.util.Arrays.asList(sorted));
-                DataInputStream din = new DataInputStream(in);
-                LabelsBuilder lb = new LabelsBuilder();
                 ChunkMetas cm = new ChunkMetas();
+                int[] refs = new int[16];
                 for (long s = 0; s < numSeries; s++) {
-                    lb.reset();
-                    int nl = (int) readUvarint(din);
-                    for (int i = 0; i < nl; i++) {
-                        lb.add(readString(din), readString(din));
+                    in.next();
+                    int nl = (int) in.uvarint();
+                    if (refs.length < 2 * nl) {
+                        refs = new int[2 * nl];
+                    }
+                    for (int i = 0; i < 2 * nl; i++) {
+                        refs[i] = rank[(int) in.uvarint()];
                     }
                     cm.clear();
-                    int nc = (int) readUvarint(din);
+                    int nc = (int) in.uvarint();
                     for (int i = 0; i < nc; i++) {
-                        long ref = readUvarint(din);
-                        long mint = unzig(readUvarint(din));
-                        long maxt = unzig(readUvarint(din));
+                        long ref = in.uvarint();
+                        long mint = unzig(in.uvarint());
+                        long maxt = unzig(in.uvarint());
                         cm.add(ref, mint, maxt);
                     }
-                    iw.addSeries(lb.build(), cm);
+                    iw.addSeries(refs, 2 * nl, cm);
                 }
                 iw.close();
             } catch (RuntimeException | IOException e) {
@@ -334,26 +351,6 @@ public final class BlockWriter implements Closeable {
 
     private static long unzig(long v) {
         return (v >>> 1) ^ -(v & 1);
-    }
-
-    private static long readUvarint(DataInputStream in) throws IOException {
-        long x = 0;
-        int s = 0;
-        while (true) {
-            int b = in.readUnsignedByte();
-            if (b < 0x80) {
-                return x | ((long) b << s);
-            }
-            x |= (long) (b & 0x7f) << s;
-            s += 7;
-        }
-    }
-
-    private static String readString(DataInputStream in) throws IOException {
-        int n = (int) readUvarint(in);
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
     }
 
     /** Discards an unfinished block. */

@@ -1,10 +1,12 @@
 package io.thanosj.tsdb.bucket;
 
+import io.thanosj.model.Labels;
 import io.thanosj.model.ThanosException;
 import io.thanosj.objstore.Bucket;
+import io.thanosj.tsdb.block.Block;
+import io.thanosj.tsdb.block.BlockCheck;
 import io.thanosj.tsdb.block.BlockMeta;
 import io.thanosj.tsdb.block.IndexHealth;
-import io.thanosj.tsdb.index.IndexReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,16 +21,30 @@ import java.util.stream.Stream;
 /**
  * Checks the blocks of a bucket for the issues of {@code thanos tools bucket verify}:
  * {@code overlapped_blocks} (blocks of one compaction group, same external labels and resolution,
- * whose time ranges overlap) and {@code index_known_issues} (see {@link IndexHealth}; each block's
- * index is downloaded). Blocks marked for deletion are skipped. Verification only: no repair.
+ * whose time ranges overlap) and {@code index_known_issues}: each block is downloaded, Thanos's
+ * summary of index problems ({@link IndexHealth}) reported, then every series checked, index and
+ * chunks, with one finding per problem naming the series ({@link BlockCheck}). Blocks marked for
+ * deletion are skipped. Verification only: no repair.
  */
 public final class BucketVerifier {
     public static final String OVERLAPPED_BLOCKS = "overlapped_blocks";
     public static final String INDEX_KNOWN_ISSUES = "index_known_issues";
     public static final Set<String> ISSUES = Set.of(OVERLAPPED_BLOCKS, INDEX_KNOWN_ISSUES);
 
-    /** One problem found: the issue, the blocks involved and what is wrong. */
-    public record Finding(String issue, List<String> blocks, String message) {}
+    /** At most this many findings per block; a last one says how many more there were. */
+    public static final int MAX_FINDINGS_PER_BLOCK = 1000;
+
+    /** One problem found: the issue, the blocks involved, the series (null for whole blocks) and what is wrong. */
+    public record Finding(String issue, List<String> blocks, Labels series, String message) {
+        public Finding(String issue, List<String> blocks, String message) {
+            this(issue, blocks, null, message);
+        }
+
+        @Override
+        public String toString() {
+            return issue + ": block " + String.join(", ", blocks) + (series == null ? "" : ", series " + series) + ": " + message;
+        }
+    }
 
     private BucketVerifier() {}
 
@@ -42,8 +58,15 @@ public final class BucketVerifier {
                 throw ThanosException.badData("verify bucket: unknown issue " + i + ", expected one of " + new java.util.TreeSet<>(ISSUES));
             }
         }
+        List<String> present = BucketBlocks.list(bkt);
+        for (String id : ids) {
+            if (!present.contains(id)) {
+                throw new ThanosException(io.thanosj.model.ErrorCode.NOT_FOUND, "verify bucket: block " + id
+                        + " not found in bucket " + bkt.name());
+            }
+        }
         List<BlockMeta> metas = new ArrayList<>();
-        for (String id : BucketBlocks.list(bkt)) {
+        for (String id : present) {
             if ((ids.isEmpty() || ids.contains(id)) && !BucketBlocks.isMarkedForDeletion(bkt, id)) {
                 metas.add(BucketBlocks.readMeta(bkt, id));
             }
@@ -54,28 +77,40 @@ public final class BucketVerifier {
         }
         if (issues.contains(INDEX_KNOWN_ISSUES)) {
             for (BlockMeta m : metas) {
-                Path dir = tmp.resolve(m.ulid());
-                try {
-                    Files.createDirectories(dir);
-                    try (var in = bkt.get(m.ulid() + "/index")) {
-                        Files.copy(in, dir.resolve("index"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                    }
-                    try (IndexReader ir = IndexReader.open(dir.resolve("index"), m.ulid())) {
-                        String err = IndexHealth.gather(ir, m.ulid(), m.minTime(), m.maxTime()).anyError();
-                        if (err != null) {
-                            out.add(new Finding(INDEX_KNOWN_ISSUES, List.of(m.ulid()), err));
-                        }
-                    }
-                } catch (ThanosException e) {
-                    out.add(new Finding(INDEX_KNOWN_ISSUES, List.of(m.ulid()), e.getMessage()));
-                } catch (IOException e) {
-                    out.add(new Finding(INDEX_KNOWN_ISSUES, List.of(m.ulid()), "download index: " + e));
-                } finally {
-                    deleteQuietly(dir);
-                }
+                checkBlock(bkt, m.ulid(), tmp, out);
             }
         }
         return out;
+    }
+
+    private static void checkBlock(Bucket bkt, String id, Path tmp, List<Finding> out) {
+        Path dir = tmp.resolve("verify-" + id);
+        try {
+            Path local = BucketBlocks.download(bkt, id, dir.resolve(id));
+            try (Block b = Block.open(local)) {
+                try {
+                    String err = IndexHealth.gather(b.index(), id, b.meta().minTime(), b.meta().maxTime()).anyError();
+                    if (err != null) {
+                        out.add(new Finding(INDEX_KNOWN_ISSUES, List.of(id), err));
+                    }
+                } catch (ThanosException e) {
+                    out.add(new Finding(INDEX_KNOWN_ISSUES, List.of(id), e.getMessage()));
+                }
+                long[] n = new long[1];
+                BlockCheck.check(b, p -> {
+                    if (n[0]++ < MAX_FINDINGS_PER_BLOCK) {
+                        out.add(new Finding(INDEX_KNOWN_ISSUES, List.of(id), p.series(), p.message()));
+                    }
+                });
+                if (n[0] > MAX_FINDINGS_PER_BLOCK) {
+                    out.add(new Finding(INDEX_KNOWN_ISSUES, List.of(id), (n[0] - MAX_FINDINGS_PER_BLOCK) + " more problems not listed"));
+                }
+            }
+        } catch (ThanosException e) {
+            out.add(new Finding(INDEX_KNOWN_ISSUES, List.of(id), e.getMessage()));
+        } finally {
+            deleteQuietly(dir);
+        }
     }
 
     /** Overlapping time ranges within each compaction group (resolution and external labels). */

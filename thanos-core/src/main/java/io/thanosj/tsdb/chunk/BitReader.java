@@ -5,136 +5,52 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Reads a big-endian bit stream from a byte array. Up to 64 unread bits sit left-aligned in a
- * {@code long}; {@link #readBits} takes them with one shift when enough are buffered (the small
- * method the JIT inlines) and otherwise falls to {@link #readBitsSlow}, which refills 8 bytes at a
- * time. Running out of bits throws the stackless {@link EndOfChunkException}, so a truncated chunk can
- * never loop.
+ * Stateless reads from a big-endian bit stream in a byte array, addressed by a byte base and a bit
+ * position. The decoder keeps its position in a local variable and asks for bits at it, so the hot
+ * loop holds no buffer state in fields: {@link #peek} is one unaligned 8-byte load and a shift,
+ * small enough for the JIT to inline (Prometheus's {@code readBitsFast} idea without the refill
+ * bookkeeping). Reads may look past the end of the stream but never past the array, where the missing
+ * bytes read as zero; callers compare their position with the stream's end after each sample, so
+ * bits beyond it are never trusted.
  */
 final class BitReader {
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    private byte[] b;
-    private int start;
-    private int pos;      // next byte to load into the buffer
-    private int end;
-    private long buffer;  // unread bits, left-aligned; bits below `valid` are zero
-    private int valid;
+    /** Bits guaranteed valid in a {@link #peek}: 64 minus the at most 7 bits of the shift. */
+    static final int PEEK_BITS = 57;
 
-    void reset(byte[] bytes, int from, int to) {
-        b = bytes;
-        start = from;
-        pos = from;
-        end = to;
-        buffer = 0;
-        valid = 0;
+    private BitReader() {}
+
+    /**
+     * 64 bits of the stream from bit {@code bit} of the byte at {@code base}, left-aligned. The
+     * first {@link #PEEK_BITS} are always valid; the low {@code bit & 7} bits are zero.
+     */
+    static long peek(byte[] b, int base, int bit) {
+        final int i = base + (bit >>> 3);
+        final long w = i <= b.length - 8 ? (long) LONG_BE.get(b, i) : tail(b, i);
+        return w << (bit & 7);
     }
 
-    /** Reads {@code n} bits, 1 to 64, as the low bits of the result. */
-    long readBits(int n) {
-        if (n <= valid) {
-            long v = buffer >>> (64 - n);
-            buffer = n == 64 ? 0 : buffer << n;
-            valid -= n;
-            return v;
+    /** The array's last bytes, zero-padded to 8; all zero beyond the array. */
+    private static long tail(byte[] b, int i) {
+        final int last = b.length - 8;
+        if (last >= 0) {
+            final int sh = i - last; // 1 to 7 bytes past the last full word, or more
+            return sh >= 8 ? 0 : (long) LONG_BE.get(b, last) << (sh << 3);
         }
-        return readBitsSlow(n);
+        long w = 0;
+        for (int k = 0; k < 8; k++) {
+            w = w << 8 | (i + k < b.length ? b[i + k] & 0xff : 0);
+        }
+        return w;
     }
 
-    boolean readBit() {
-        if (valid > 0) {
-            boolean bit = buffer < 0;
-            buffer <<= 1;
-            valid--;
-            return bit;
+    /** {@code n} bits, 1 to 64, from bit {@code bit}, as the low bits of the result. */
+    static long bits(byte[] b, int base, int bit, int n) {
+        if (n <= PEEK_BITS) {
+            return peek(b, base, bit) >>> (64 - n);
         }
-        return readBitsSlow(1) != 0;
-    }
-
-    private long readBitsSlow(int n) {
-        refill();
-        if (n <= valid) {
-            return readBits(n);
-        }
-        if (pos >= end) {
-            throw EndOfChunkException.INSTANCE;
-        }
-        // More than 56 bits wanted and the buffer holds 57..63 after refilling: take it in two parts.
-        int first = valid;
-        long hi = buffer >>> (64 - first);
-        buffer = 0;
-        valid = 0;
-        refill();
-        int rest = n - first;
-        if (rest > valid) {
-            throw EndOfChunkException.INSTANCE;
-        }
-        long lo = buffer >>> (64 - rest);
-        buffer <<= rest;
-        valid -= rest;
-        return (hi << rest) | lo;
-    }
-
-    private void refill() {
-        int take = (64 - valid) >>> 3;
-        if (take == 0) {
-            return;
-        }
-        if (pos + 8 <= end) {
-            long w = (long) LONG_BE.get(b, pos);
-            int keep = take << 3;
-            long placed = valid == 0 ? w : w >>> valid;
-            int drop = 64 - valid - keep;
-            if (drop > 0) {
-                placed &= -1L << drop;
-            }
-            buffer |= placed;
-            valid += keep;
-            pos += take;
-            return;
-        }
-        while (take > 0 && pos < end) {
-            buffer |= (long) (b[pos++] & 0xff) << (56 - valid);
-            valid += 8;
-            take--;
-        }
-    }
-
-    /** Bits consumed since {@link #reset}. */
-    long bitsRead() {
-        return (long) (pos - start) * 8 - valid;
-    }
-
-    /** Go's {@code binary.ReadUvarint} over the bit stream, 8 bits per byte. */
-    long readUvarint() {
-        long x = 0;
-        int s = 0;
-        for (int i = 0; i < 10; i++) {
-            int c = (int) readBits(8);
-            if (c < 0x80) {
-                if (i == 9 && c > 1) {
-                    throw EndOfChunkException.OVERFLOW;
-                }
-                return x | ((long) c << s);
-            }
-            x |= (long) (c & 0x7f) << s;
-            s += 7;
-        }
-        throw EndOfChunkException.OVERFLOW;
-    }
-
-    long readVarint() {
-        long ux = readUvarint();
-        return (ux >>> 1) ^ -(ux & 1);
-    }
-
-    /** Control-flow signal for corrupt streams; stackless, converted to a ThanosException by the iterator. */
-    static final class EndOfChunkException extends RuntimeException {
-        static final EndOfChunkException INSTANCE = new EndOfChunkException("unexpected end of chunk data");
-        static final EndOfChunkException OVERFLOW = new EndOfChunkException("varint overflows 64 bits");
-
-        private EndOfChunkException(String m) {
-            super(m, null, false, false);
-        }
+        final int hi = n - 32;
+        return (peek(b, base, bit) >>> (64 - hi)) << 32 | peek(b, base, bit + hi) >>> 32;
     }
 }

@@ -55,6 +55,11 @@ public final class ChunkWriter implements Closeable {
         return write(ChunkEncoding.XOR, c.array(), c.offset(), c.length());
     }
 
+    /** Appends the chunk an appender holds so far, without copying it out, and returns its reference. */
+    public long write(XorAppender a) {
+        return write(ChunkEncoding.XOR, a.buffer(), 0, a.sizeBytes());
+    }
+
     /** Appends encoded chunk data and returns its reference. */
     public long write(ChunkEncoding enc, byte[] data, int off, int len) {
         if (closed) {
@@ -80,7 +85,11 @@ public final class ChunkWriter implements Closeable {
             crc.update(enc.code());
             crc.update(data, off, len);
             int sum = (int) crc.getValue();
-            put(new byte[] {(byte) (sum >>> 24), (byte) (sum >>> 16), (byte) (sum >>> 8), (byte) sum}, 0, 4);
+            head[0] = (byte) (sum >>> 24);
+            head[1] = (byte) (sum >>> 16);
+            head[2] = (byte) (sum >>> 8);
+            head[3] = (byte) sum;
+            put(head, 0, 4);
             return ref;
         } catch (IOException e) {
             throw failure("write chunk", e);

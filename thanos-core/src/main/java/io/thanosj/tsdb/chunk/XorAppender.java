@@ -28,10 +28,7 @@ public final class XorAppender {
 
     /** Starts a new, empty chunk. */
     public XorAppender reset() {
-        w.b[0] = 0;
-        w.b[1] = 0;
-        w.len = 2;
-        w.freeBits = 0;
+        w.rewind(2);
         num = 0;
         t = 0;
         vbits = 0;
@@ -50,20 +47,16 @@ public final class XorAppender {
             // run to the end
         }
         int n = c.numSamples();
-        long bits = it.bitsRead();
-        int bytes = (int) ((bits + 7) >>> 3);
+        int bits = (int) it.bitsRead();
+        int bytes = (bits + 7) >>> 3;
         byte[] copy = new byte[Math.max(2 + bytes + 64, 128)];
         System.arraycopy(c.array(), c.offset(), copy, 0, 2 + bytes);
-        int free = (int) ((8 - (bits & 7)) & 7);
-        int used = 2 + bytes;
-        if (free != 0) {
-            copy[1 + bytes] &= (byte) (0xff << free); // padding must be zero before bits are ORed in
-        } else if (c.length() > used) {
-            // Prometheus's writer leaves an empty byte after a byte-aligned write; keep it as it would.
-            copy[used++] = 0;
-            free = 8;
+        int pad = (8 - (bits & 7)) & 7;
+        if (pad != 0) {
+            copy[1 + bytes] &= (byte) (0xff << pad); // padding must be zero before bits are ORed in
         }
-        a.w.reset(copy, used, free);
+        // Prometheus's writer leaves an empty byte after a byte-aligned write; keep it as it would.
+        a.w.reset(copy, 16 + bits, pad == 0 && c.length() > 2 + bytes);
         a.num = n;
         a.t = it.t();
         a.vbits = it.vbits();
@@ -79,7 +72,7 @@ public final class XorAppender {
 
     /** Encoded size in bytes so far. */
     public int sizeBytes() {
-        return w.len;
+        return w.length();
     }
 
     /** Timestamp of the last appended sample; undefined when empty. */
@@ -95,7 +88,7 @@ public final class XorAppender {
         long td = 0;
         if (num == 0) {
             writeUvarint((ts << 1) ^ (ts >> 63));
-            w.writeBits(vb, 64);
+            w.bits(vb, 64);
         } else if (num == 1) {
             td = ts - t;
             writeUvarint(td);
@@ -103,20 +96,18 @@ public final class XorAppender {
         } else {
             td = ts - t;
             long dod = td - tDelta;
+            // Prefix and delta of delta in one write; the value's write decides the trailing byte.
             if (dod == 0) {
-                w.writeBit(false);
+                w.raw(0, 1);
             } else if (bitRange(dod, 14)) {
-                w.writeBits(0b10, 2);
-                w.writeBits(dod, 14);
+                w.raw(0b10L << 14 | (dod & 0x3fff), 16);
             } else if (bitRange(dod, 17)) {
-                w.writeBits(0b110, 3);
-                w.writeBits(dod, 17);
+                w.raw(0b110L << 17 | (dod & 0x1ffff), 20);
             } else if (bitRange(dod, 20)) {
-                w.writeBits(0b1110, 4);
-                w.writeBits(dod, 20);
+                w.raw(0b1110L << 20 | (dod & 0xfffff), 24);
             } else {
-                w.writeBits(0b1111, 4);
-                w.writeBits(dod, 64);
+                w.raw(0b1111, 4);
+                w.raw(dod, 64);
             }
             writeValue(vb);
         }
@@ -124,8 +115,6 @@ public final class XorAppender {
         vbits = vb;
         tDelta = td;
         num++;
-        w.b[0] = (byte) (num >>> 8);
-        w.b[1] = (byte) num;
     }
 
     /** Whether x fits Prometheus's asymmetric n-bit range {@code [-(2^(n-1)-1), 2^(n-1)]}. */
@@ -136,40 +125,46 @@ public final class XorAppender {
 
     private void writeUvarint(long v) {
         while ((v & ~0x7fL) != 0) {
-            w.writeByte((int) ((v & 0x7f) | 0x80));
+            w.bits((v & 0x7f) | 0x80, 8);
             v >>>= 7;
         }
-        w.writeByte((int) v);
+        w.bits(v, 8);
     }
 
     private void writeValue(long vb) {
         long delta = vb ^ vbits;
         if (delta == 0) {
-            w.writeBit(false);
+            w.bit(false);
             return;
         }
-        w.writeBit(true);
         int lead = Long.numberOfLeadingZeros(delta);
         int trail = Long.numberOfTrailingZeros(delta);
         if (lead >= 32) {
             lead = 31; // leading zeros are stored in 5 bits
         }
         if (leading != 0xff && lead >= leading && trail >= trailing) {
-            w.writeBit(false);
-            w.writeBits(delta >>> trailing, 64 - leading - trailing);
+            w.raw(0b10, 2);
+            w.bits(delta >>> trailing, 64 - leading - trailing);
         } else {
             leading = lead;
             trailing = trail;
-            w.writeBit(true);
-            w.writeBits(lead, 5);
             int sig = 64 - lead - trail;
-            w.writeBits(sig, 6); // 64 is written as 0
-            w.writeBits(delta >>> trail, sig);
+            // '11', 5 bits of leading zeros, 6 of significant bits (64 written as 0), then the bits.
+            w.raw(0b11L << 11 | lead << 6 | (sig & 63), 13);
+            w.bits(delta >>> trail, sig);
         }
+    }
+
+    /** The encoding buffer: the chunk is its first {@link #sizeBytes} bytes, valid until the next append. */
+    byte[] buffer() {
+        final byte[] a = w.array();
+        a[0] = (byte) (num >>> 8);
+        a[1] = (byte) num;
+        return a;
     }
 
     /** The chunk so far, as an independent copy; appending may continue. */
     public XorChunk chunk() {
-        return XorChunk.wrap(Arrays.copyOf(w.b, w.len));
+        return XorChunk.wrap(Arrays.copyOf(buffer(), w.length()));
     }
 }

@@ -6,9 +6,18 @@ import io.thanosj.model.ThanosException;
 /**
  * Decodes an XOR chunk sample by sample. Reusable through {@link XorChunk#iterator(SampleIterator)};
  * allocates nothing per sample. Corrupt data raises {@link ThanosException} naming the chunk's origin.
+ *
+ * <p>The stream position is one int of bits. From the third sample on, {@link #next} copies it into
+ * a local, takes the timestamp prefix, the delta of delta, the value control bits and usually the
+ * value's significant bits from two {@link BitReader#peek 8-byte peeks}, and stores the position
+ * back once. Running past the end is checked once per sample against {@link #endBit}; a chunk can
+ * therefore never loop, and at most one garbage sample is computed before the error is raised.
  */
 final class XorIterator implements SampleIterator {
-    private final BitReader br = new BitReader();
+    private byte[] b;
+    private int base;     // byte index of the bit stream (after the 2-byte sample count)
+    private int pos;      // bits consumed
+    private int endBit;   // bits in the stream
     private XorChunk chunk;
     private int total;
     private int read;
@@ -22,7 +31,11 @@ final class XorIterator implements SampleIterator {
 
     void reset(XorChunk c) {
         chunk = c;
-        br.reset(c.array(), c.offset() + 2, c.offset() + c.length());
+        b = c.array();
+        base = c.offset() + 2;
+        pos = 0;
+        // Bounded so bit positions stay ints; no valid chunk comes near it (65535 samples of at most 145 bits).
+        endBit = (int) Math.min((long) (c.length() - 2) * 8, Integer.MAX_VALUE - 1024);
         total = c.numSamples();
         read = 0;
         done = false;
@@ -35,71 +48,181 @@ final class XorIterator implements SampleIterator {
 
     @Override
     public boolean next() {
-        if (read >= total) {
+        final int n = read;
+        if (n >= total) {
             done = true;
             return false;
         }
-        try {
-            if (read == 0) {
-                t = br.readVarint();
-                vbits = br.readBits(64);
-            } else if (read == 1) {
-                tDelta = br.readUvarint();
-                t += tDelta;
-                readValue();
-            } else {
-                t += (tDelta += readDod());
-                readValue();
-            }
-        } catch (BitReader.EndOfChunkException e) {
-            throw corrupt(e.getMessage());
+        if (n < 2) {
+            return nextHead(n);
         }
-        read++;
+        final byte[] bytes = b;
+        final int off = base;
+        final int p = pos;
+        // Timestamp: a delta of delta behind the prefix '0' (0), '10' (14 bits), '110' (17), '1110'
+        // (20) or '1111' (64). Decoded without branches, as the prefix follows the scrape jitter and
+        // defeats prediction; only the rare 64-bit form takes a separate path.
+        final long w = BitReader.peek(bytes, off, p);
+        final int ones = Long.numberOfLeadingZeros(~w);
+        if (ones >= 4) {
+            return nextWide(n);
+        }
+        final int some = (ones + 3) >>> 2;      // 0 for the '0' prefix, else 1
+        final int sz = (11 + 3 * ones) & -some; // 0, 14, 17 or 20
+        final long td = tDelta + dod(w, ones + 1, sz, some);
+        tDelta = td;
+        t += td;
+        // The value's control bits are in the same peek, at most 24 + 13 bits in.
+        final int s1 = ones + 1 + sz;
+        final int end = value(bytes, off, p + s1, w << s1);
+        if (end > endBit) {
+            throw truncated();
+        }
+        pos = end;
+        read = n + 1;
         return true;
     }
 
-    private long readDod() {
-        if (!br.readBit()) {
-            return 0;
-        }
-        int sz;
-        if (!br.readBit()) {
-            sz = 14;
-        } else if (!br.readBit()) {
-            sz = 17;
-        } else if (!br.readBit()) {
-            sz = 20;
-        } else {
-            return br.readBits(64);
-        }
-        long bits = br.readBits(sz);
-        // Negative values come back as large unsigned ones (see Prometheus's docs/bstream.md).
-        if (bits > (1L << (sz - 1))) {
-            bits -= 1L << sz;
-        }
-        return bits;
+    /** The {@code sz}-bit delta of delta after {@code hdr} prefix bits of {@code w}; 0 when {@code some} is 0. */
+    private static long dod(long w, int hdr, int sz, int some) {
+        final long raw = ((w << hdr) >>> 1) >>> (63 - sz);
+        // The range is [-(2^(sz-1)-1), 2^(sz-1)]: larger values stand for negative ones.
+        final long half = (1L << (sz - 1)) & -(long) some;
+        return raw - ((1L << sz) & ((half - raw) >> 63));
     }
 
-    private void readValue() {
-        if (!br.readBit()) {
-            return; // same value as before
+    /**
+     * Decodes a value whose control bits lead {@code w} (bit {@code p} of the stream) and returns the
+     * position after it: '0' same value, '10' previous window, '11' new window of 5 bits leading zeros
+     * and 6 bits significant bits (0 meaning 64). Masks select between the cases so that no branch
+     * depends on the data.
+     */
+    private int value(byte[] bytes, int off, int p, long w) {
+        final int c0 = (int) (w >>> 63);
+        final int fresh = c0 & (int) (w >>> 62); // '11'
+        final int mFresh = -fresh;
+        final int nl = (int) ((w << 2) >>> 59);
+        final int nm = ((int) ((w << 7) >>> 58) - 1 & 63) + 1;
+        final int ntr = 64 - nl - nm;
+        if ((ntr & mFresh) < 0) {
+            throw badWindow(nl, nm);
         }
-        if (br.readBit()) {
-            leading = (int) br.readBits(5);
-            int mbits = (int) br.readBits(6);
+        final int lead = leading ^ ((leading ^ nl) & mFresh);
+        final int tr = trailing ^ ((trailing ^ ntr) & mFresh);
+        leading = lead;
+        trailing = tr;
+        final int mbits = (64 - lead - tr) & -c0;
+        final int px = p + 1 + c0 + 11 * fresh;
+        // This load is off the position's dependency chain: only the value waits for it.
+        final long x = mbits <= BitReader.PEEK_BITS
+                ? (BitReader.peek(bytes, off, px) >>> 1) >>> (63 - mbits)
+                : BitReader.bits(bytes, off, px, mbits);
+        vbits ^= x << tr;
+        return px + mbits;
+    }
+
+    /** A sample whose delta of delta needs all 64 bits. */
+    private boolean nextWide(int n) {
+        tDelta += BitReader.bits(b, base, pos + 4, 64);
+        t += tDelta;
+        final int p = readValue(b, base, pos + 68);
+        if (p > endBit) {
+            throw truncated();
+        }
+        pos = p;
+        read = n + 1;
+        return true;
+    }
+
+    /**
+     * Value: '0' repeats the previous one; '10' XORs significant bits in the previous window; '11'
+     * sets a new window (5 bits of leading zeros, 6 of significant bits, 0 meaning 64) first.
+     */
+    private int readValue(byte[] bytes, int off, int p) {
+        long w = BitReader.peek(bytes, off, p);
+        if (w >= 0) {
+            return p + 1;
+        }
+        int avail;
+        int tr;
+        int mbits;
+        if ((w << 1) < 0) {
+            final int lead = (int) ((w << 2) >>> 59);
+            mbits = (int) ((w << 7) >>> 58);
             if (mbits == 0) {
                 mbits = 64; // 64 significant bits do not fit in 6 bits and are written as 0
             }
-            trailing = 64 - leading - mbits;
-            if (trailing < 0) {
-                throw corrupt("invalid value encoding, " + leading + " leading zeros and " + mbits + " significant bits");
+            tr = 64 - lead - mbits;
+            if (tr < 0) {
+                throw badWindow(lead, mbits);
             }
+            leading = lead;
+            trailing = tr;
+            p += 13;
+            w <<= 13;
+            avail = BitReader.PEEK_BITS - 13;
+        } else {
+            tr = trailing;
+            mbits = 64 - leading - tr;
+            p += 2;
+            w <<= 2;
+            avail = BitReader.PEEK_BITS - 2;
         }
-        int mbits = 64 - leading - trailing;
-        if (mbits <= 0) {
-            throw corrupt("invalid value encoding, no significant bits");
+        final long x = mbits <= avail ? w >>> (64 - mbits) : BitReader.bits(bytes, off, p, mbits);
+        vbits ^= x << tr;
+        return p + mbits;
+    }
+
+    /** The first sample (varint time, raw value) and the second (uvarint delta, XORed value). */
+    private boolean nextHead(int n) {
+        int p;
+        if (n == 0) {
+            final long ux = readUvarint();
+            t = (ux >>> 1) ^ -(ux & 1);
+            vbits = BitReader.bits(b, base, pos, 64);
+            p = pos + 64;
+        } else {
+            tDelta = readUvarint();
+            t += tDelta;
+            p = readValue(b, base, pos);
         }
-        vbits ^= br.readBits(mbits) << trailing;
+        if (p > endBit) {
+            throw truncated();
+        }
+        pos = p;
+        read = n + 1;
+        return true;
+    }
+
+    /** Go's {@code binary.ReadUvarint} over the bit stream, 8 bits per byte, advancing {@link #pos}. */
+    private long readUvarint() {
+        long x = 0;
+        int s = 0;
+        for (int i = 0; i < 10; i++) {
+            if (pos + 8 > endBit) {
+                throw corrupt("unexpected end of chunk data");
+            }
+            final int c = (int) (BitReader.peek(b, base, pos) >>> 56);
+            pos += 8;
+            if (c < 0x80) {
+                if (i == 9 && c > 1) {
+                    break;
+                }
+                return x | ((long) c << s);
+            }
+            x |= (long) (c & 0x7f) << s;
+            s += 7;
+        }
+        throw corrupt("varint overflows 64 bits");
+    }
+
+    // Kept apart so that the message building does not count against the hot methods' inlining size.
+    private ThanosException truncated() {
+        return corrupt("unexpected end of chunk data");
+    }
+
+    private ThanosException badWindow(int lead, int mbits) {
+        return corrupt("invalid value encoding, " + lead + " leading zeros and " + mbits + " significant bits");
     }
 
     private ThanosException corrupt(String detail) {
@@ -151,6 +274,6 @@ final class XorIterator implements SampleIterator {
     }
 
     long bitsRead() {
-        return br.bitsRead();
+        return pos;
     }
 }

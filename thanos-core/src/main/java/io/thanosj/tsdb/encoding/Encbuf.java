@@ -9,6 +9,8 @@ public final class Encbuf {
     private byte[] b;
     private int n;
 
+    private CRC32C crc;
+
     public Encbuf() {
         this(256);
     }
@@ -119,7 +121,10 @@ public final class Encbuf {
 
     /** Appends the CRC32C of bytes {@code [from, len())}, big-endian. */
     public Encbuf putCrc32c(int from) {
-        CRC32C crc = new CRC32C();
+        if (crc == null) {
+            crc = new CRC32C();
+        }
+        crc.reset();
         crc.update(b, from, n - from);
         return putBE32((int) crc.getValue());
     }

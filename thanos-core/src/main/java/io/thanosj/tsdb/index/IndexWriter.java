@@ -13,9 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
@@ -42,11 +40,13 @@ public final class IndexWriter implements Closeable {
     private long tocPostingsTable;
 
     private String[] symbols = new String[0];
-    private SymbolMap symbolMap = new SymbolMap(symbols);
-    private final Map<String, long[]> nameUses = new HashMap<>();
+    private SymbolMap symbolMap;            // built on the first series given as Labels
+    private int[] nameUses = new int[0];    // series per label name, by symbol number
     private long[] seriesIds = new long[1024];
     private int numSeries;
-    private Labels lastSeries;
+    private int[] lastRefs = new int[16];   // the previous series' label symbols
+    private int lastLen = -1;
+    private int[] refs = new int[16];
     private long lastChunkRef;
 
     private final Encbuf buf1 = new Encbuf(1 << 16);
@@ -102,7 +102,7 @@ public final class IndexWriter implements Closeable {
             }
         }
         symbols = s;
-        symbolMap = new SymbolMap(s);
+        nameUses = new int[s.length];
     }
 
     private void writeSymbolTable() {
@@ -137,8 +137,44 @@ public final class IndexWriter implements Closeable {
      */
     public long addSeries(Labels lset, ChunkMetas chunks) {
         ensureStage(Stage.SERIES);
-        if (lastSeries != null && lset.compareTo(lastSeries) <= 0) {
-            throw new IllegalArgumentException("out-of-order series added with label set " + lset + ", last label set " + lastSeries);
+        if (symbolMap == null) {
+            symbolMap = new SymbolMap(symbols);
+        }
+        final int n = lset.size() * 2;
+        if (refs.length < n) {
+            refs = new int[n];
+        }
+        for (int i = 0; i < lset.size(); i++) {
+            final int ns = symbolMap.get(lset.name(i));
+            final int vs = symbolMap.get(lset.value(i));
+            if (ns < 0 || vs < 0) {
+                throw new IllegalArgumentException("symbol entry for \"" + (ns < 0 ? lset.name(i) : lset.value(i)) + "\" does not exist");
+            }
+            refs[2 * i] = ns;
+            refs[2 * i + 1] = vs;
+        }
+        return addSeries(refs, n, chunks);
+    }
+
+    /**
+     * Adds a series given as symbol numbers (name, value, name, value, ...) into the sorted symbol
+     * table, so that writers that track symbols themselves hand over no strings. As numbers follow
+     * the symbols' order, comparing them orders label sets as {@link Labels#compareTo} does. The
+     * array is copied; otherwise as {@link #addSeries(Labels, ChunkMetas)}.
+     */
+    public long addSeries(int[] symbolRefs, int len, ChunkMetas chunks) {
+        ensureStage(Stage.SERIES);
+        if ((len & 1) != 0 || len > symbolRefs.length) {
+            throw new IllegalArgumentException("label symbol references must come in name/value pairs, got " + len);
+        }
+        for (int i = 0; i < len; i++) {
+            if (symbolRefs[i] < 0 || symbolRefs[i] >= symbols.length) {
+                throw new IllegalArgumentException("symbol reference " + symbolRefs[i] + " out of range of " + symbols.length + " symbols");
+            }
+        }
+        if (lastLen >= 0 && compare(symbolRefs, len, lastRefs, lastLen) <= 0) {
+            throw new IllegalArgumentException("out-of-order series added with label set " + labels(symbolRefs, len)
+                    + ", last label set " + labels(lastRefs, lastLen));
         }
         long lastRef = lastChunkRef;
         long lastMaxT = 0;
@@ -162,16 +198,10 @@ public final class IndexWriter implements Closeable {
             throw new ThanosException(io.thanosj.model.ErrorCode.RESOURCE_EXHAUSTED, "write index " + file
                     + ": series reference exceeds 32 bits");
         }
-        buf2.reset().putUvarint64(lset.size());
-        for (int i = 0; i < lset.size(); i++) {
-            String name = lset.name(i);
-            int ns = symbolMap.get(name);
-            int vs = symbolMap.get(lset.value(i));
-            if (ns < 0 || vs < 0) {
-                throw new IllegalArgumentException("symbol entry for \"" + (ns < 0 ? name : lset.value(i)) + "\" does not exist");
-            }
-            nameUses.computeIfAbsent(name, k -> new long[1])[0]++;
-            buf2.putUvarint64(ns).putUvarint64(vs);
+        buf2.reset().putUvarint64(len >>> 1);
+        for (int i = 0; i < len; i += 2) {
+            nameUses[symbolRefs[i]]++;
+            buf2.putUvarint64(symbolRefs[i]).putUvarint64(symbolRefs[i + 1]);
         }
         buf2.putUvarint64(chunks.size());
         if (chunks.size() > 0) {
@@ -194,9 +224,31 @@ public final class IndexWriter implements Closeable {
             seriesIds = Arrays.copyOf(seriesIds, numSeries * 2);
         }
         seriesIds[numSeries++] = id;
-        lastSeries = lset;
+        if (lastRefs.length < len) {
+            lastRefs = new int[len];
+        }
+        System.arraycopy(symbolRefs, 0, lastRefs, 0, len);
+        lastLen = len;
         lastChunkRef = lastRef;
         return id;
+    }
+
+    private static int compare(int[] a, int an, int[] b, int bn) {
+        final int n = Math.min(an, bn);
+        for (int i = 0; i < n; i++) {
+            if (a[i] != b[i]) {
+                return Integer.compare(a[i], b[i]);
+            }
+        }
+        return Integer.compare(an, bn);
+    }
+
+    private Labels labels(int[] r, int len) {
+        String[] kv = new String[len];
+        for (int i = 0; i < len; i++) {
+            kv[i] = symbols[r[i]];
+        }
+        return Labels.of(kv);
     }
 
     public int numSeries() {
@@ -269,8 +321,19 @@ public final class IndexWriter implements Closeable {
 
     private void writePostingsAndLabelIndices() {
         writePosting("", "", seriesIds, 0, numSeries);
-        String[] names = nameUses.keySet().toArray(new String[0]);
-        Arrays.sort(names, Utf8Order::compare);
+        // Symbol numbers follow the symbols' order, so used names come out sorted.
+        int used = 0;
+        for (int u : nameUses) {
+            used += u > 0 ? 1 : 0;
+        }
+        int[] nameRefs = new int[used];
+        String[] names = new String[used];
+        for (int i = 0, k = 0; i < nameUses.length; i++) {
+            if (nameUses[i] > 0) {
+                nameRefs[k] = i;
+                names[k++] = symbols[i];
+            }
+        }
         ByteBuffer series = f.map(tocSeries, tocLabelIndices);
         Decbuf d = new Decbuf();
         int next = 0;
@@ -279,8 +342,8 @@ public final class IndexWriter implements Closeable {
             // Batch label names whose uses fit in one series count, bounding memory as Prometheus does.
             int from = next;
             long uses = 0;
-            while (next < names.length && (next == from || uses + nameUses.get(names[next])[0] <= numSeries)) {
-                uses += nameUses.get(names[next])[0];
+            while (next < names.length && (next == from || uses + nameUses[nameRefs[next]] <= numSeries)) {
+                uses += nameUses[nameRefs[next]];
                 next++;
             }
             int k = next - from;
@@ -288,8 +351,8 @@ public final class IndexWriter implements Closeable {
             long[][] entries = new long[k][];
             int[] counts = new int[k];
             for (int i = 0; i < k; i++) {
-                nameSyms[i] = symbolMap.get(names[from + i]);
-                entries[i] = new long[(int) nameUses.get(names[from + i])[0]];
+                nameSyms[i] = nameRefs[from + i];
+                entries[i] = new long[nameUses[nameRefs[from + i]]];
             }
             d.reset(series, tocSeries, file.toString());
             while (d.remaining() > 0) {

@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Set algebra over {@link Postings}: intersection (leapfrogging with galloping seeks), union (a
+ * Set algebra over {@link Postings}: intersection (two lists in a block-wise merge or gallop, see
+ * {@link Intersect2}, more by leapfrogging with galloping seeks), union (a
  * primitive heap merge with duplicates removed) and difference, plus array-backed constructors.
  * {@link #EMPTY} lets the combinators stop early.
  */
@@ -73,6 +74,15 @@ public final class PostingsOps {
         Postings[] arr = its.toArray(new Postings[0]);
         // Cheapest first: its values lead the leapfrog and the others gallop behind.
         Arrays.sort(arr, (x, y) -> Long.compare(x.cost(), y.cost()));
+        if (arr[0] instanceof ListPostings x && arr[1] instanceof ListPostings y) {
+            // The two shortest lists intersect in a tight loop; the rest follow it.
+            Postings pair = new Intersect2(x, y);
+            if (arr.length == 2) {
+                return pair;
+            }
+            arr = Arrays.copyOfRange(arr, 1, arr.length);
+            arr[0] = pair;
+        }
         return new Intersect(arr);
     }
 

@@ -1,5 +1,6 @@
 package io.thanosj.promql.engine;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.thanosj.model.Labels;
@@ -48,6 +49,38 @@ class TestPromqlFuzz {
                 default -> randomTokens(r);
             };
             runOne(engine, st, q, r);
+        }
+    }
+
+    @Test
+    void deepNestingIsAnErrorNotAStackOverflow() throws InterruptedException {
+        InMemoryStorage st = new InMemoryStorage();
+        Engine engine = new Engine();
+        String[][] shapes = {{"(", "1", ")"}, {"-", "1", ""}, {"abs(", "x", ")"}, {"", "1", " + 1"}, {"", "2", " ^ 2"}};
+        for (String[] s : shapes) {
+            String ok = s[0].repeat(400) + s[1] + s[2].repeat(400);
+            engine.instantQuery(st, ok, 0).execute();
+            String deep = s[0].repeat(20_000) + s[1] + s[2].repeat(20_000);
+            assertThatThrownBy(() -> engine.instantQuery(st, deep, 0).execute()).isInstanceOf(ThanosException.class)
+                    .hasMessageContaining("nested too deeply");
+        }
+        // On a thread with a small stack, depth within the limit fails cleanly as well.
+        Throwable[] seen = new Throwable[1];
+        Thread t = new Thread(null, () -> {
+            for (String[] s : shapes) {
+                try {
+                    engine.instantQuery(st, s[0].repeat(499) + s[1] + s[2].repeat(499), 0).execute();
+                } catch (ThanosException expected) {
+                    // fine: either it fit or it said why
+                } catch (Throwable e) {
+                    seen[0] = e;
+                }
+            }
+        }, "small-stack", 128 * 1024);
+        t.start();
+        t.join();
+        if (seen[0] != null) {
+            fail("small stack: " + seen[0], seen[0]);
         }
     }
 

@@ -87,12 +87,17 @@ class TestBucketTools {
             BucketBlocks.upload(bkt, local.resolve(m.ulid()), false);
         }
         List<BucketVerifier.Finding> f = BucketVerifier.verify(bkt, BucketVerifier.ISSUES, Set.of(), tmp.resolve("verify"));
-        assertThat(f).hasSize(2);
+        assertThat(f).hasSize(4);
         assertThat(f.get(0).issue()).isEqualTo(BucketVerifier.OVERLAPPED_BLOCKS);
         assertThat(f.get(0).blocks()).containsExactlyInAnyOrder(a.ulid(), b.ulid());
         assertThat(f.get(1).issue()).isEqualTo(BucketVerifier.INDEX_KNOWN_ISSUES);
         assertThat(f.get(1).blocks()).containsExactly(d.ulid());
         assertThat(f.get(1).message()).isEqualTo("found 2 chunks non-completely outside the block time range");
+        // Then each problem with its series.
+        assertThat(f.subList(2, 4)).extracting(x -> x.series().get("job")).containsExactly("j0", "j1");
+        assertThat(f.get(2).message()).isEqualTo("chunk 1 of 1 [0, 99000]: outside the block time range [0, 50000)");
+        assertThatThrownBy(() -> BucketVerifier.verify(bkt, BucketVerifier.ISSUES, Set.of("01HQAAAAAAAAAAAAAAAAAAAAAA"), tmp))
+                .isInstanceOf(ThanosException.class).hasMessageContaining("block 01HQAAAAAAAAAAAAAAAAAAAAAA not found");
         BucketBlocks.markForDeletion(bkt, b.ulid(), "x", Instant.now());
         assertThat(BucketVerifier.verify(bkt, Set.of(BucketVerifier.OVERLAPPED_BLOCKS), Set.of(), tmp.resolve("v"))).isEmpty();
         assertThatThrownBy(() -> BucketVerifier.verify(bkt, Set.of("nope"), Set.of(), tmp))

@@ -157,6 +157,14 @@ class TestXorChunk {
             assertThatThrownBy(() -> drain(c.iterator()))
                     .isInstanceOf(ThanosException.class)
                     .hasMessageContaining("decode XOR chunk in blk/chunks/000001 at offset 123");
+            // Inside a larger buffer (a mapped segment) the decoder reads ahead into the next bytes
+            // but must not use them.
+            byte[] inSegment = new byte[cut + 64];
+            Arrays.fill(inSegment, (byte) 0xa5);
+            System.arraycopy(full, 0, inSegment, 7, cut);
+            XorChunk s = XorChunk.wrap(inSegment, 7, cut, "blk/chunks/000001", 123);
+            assertThatThrownBy(() -> drain(s.iterator())).isInstanceOf(ThanosException.class)
+                    .hasMessageContaining("unexpected end of chunk data");
         }
         byte[] lies = full.clone();
         lies[0] = (byte) 0xff; // claims 65k samples
@@ -174,12 +182,86 @@ class TestXorChunk {
         for (int i = 0; i < widths.length; i++) {
             widths[i] = 1 + r.nextInt(64);
             vals[i] = widths[i] == 64 ? r.nextLong() : r.nextLong() & ((1L << widths[i]) - 1);
-            w.writeBits(vals[i], widths[i]);
+            w.bits(vals[i], widths[i]);
         }
-        BitReader br = new BitReader();
-        br.reset(w.b, 0, w.len);
+        // Every width at every alignment, up to the array's last bit, where peeks are zero-padded.
+        byte[] bytes = Arrays.copyOf(w.array(), w.length());
+        int bit = 0;
         for (int i = 0; i < widths.length; i++) {
-            assertThat(br.readBits(widths[i])).as("value %d of width %d", i, widths[i]).isEqualTo(vals[i]);
+            assertThat(BitReader.bits(bytes, 0, bit, widths[i])).as("value %d of width %d", i, widths[i]).isEqualTo(vals[i]);
+            bit += widths[i];
+        }
+        assertThat(BitReader.peek(bytes, 0, bytes.length * 8)).isZero();
+    }
+
+    @Test
+    void bitWriterMatchesGoBstreamByteForByte() {
+        // A transcription of Go's bstream writeBit/writeByte/writeBits as the reference.
+        Random r = new Random(9);
+        for (int round = 0; round < 300; round++) {
+            GoBstream ref = new GoBstream();
+            BitWriter w = new BitWriter(1);
+            int ops = r.nextInt(40);
+            for (int i = 0; i < ops; i++) {
+                int n = r.nextInt(4) == 0 ? 8 * (1 + r.nextInt(8)) : 1 + r.nextInt(64);
+                long v = r.nextLong();
+                if (n == 1 && r.nextBoolean()) {
+                    ref.writeBit(v < 0);
+                    w.bit(v < 0);
+                } else {
+                    ref.writeBits(v, n);
+                    w.bits(v, n);
+                }
+            }
+            assertThat(Arrays.copyOf(w.array(), w.length())).isEqualTo(ref.bytes());
+        }
+    }
+
+    private static final class GoBstream {
+        byte[] stream = new byte[0];
+        int count;
+
+        void append() {
+            stream = Arrays.copyOf(stream, stream.length + 1);
+        }
+
+        void writeBit(boolean bit) {
+            if (count == 0) {
+                append();
+                count = 8;
+            }
+            if (bit) {
+                stream[stream.length - 1] |= (byte) (1 << (count - 1));
+            }
+            count--;
+        }
+
+        void writeByte(int byt) {
+            if (count == 0) {
+                append();
+                count = 8;
+            }
+            stream[stream.length - 1] |= (byte) ((byt & 0xff) >>> (8 - count));
+            append();
+            stream[stream.length - 1] = (byte) (byt << count);
+        }
+
+        void writeBits(long u, int nbits) {
+            u <<= 64 - nbits;
+            while (nbits >= 8) {
+                writeByte((int) (u >>> 56));
+                u <<= 8;
+                nbits -= 8;
+            }
+            while (nbits > 0) {
+                writeBit(u < 0);
+                u <<= 1;
+                nbits--;
+            }
+        }
+
+        byte[] bytes() {
+            return stream;
         }
     }
 

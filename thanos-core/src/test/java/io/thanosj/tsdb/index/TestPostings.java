@@ -98,6 +98,57 @@ class TestPostings {
         }
     }
 
+    @Test
+    void pairIntersectionAcrossBlocksRatiosAndUnsignedValues() {
+        Random r = new Random(5);
+        for (int round = 0; round < 30; round++) {
+            // Sizes from similar (merge) to far apart (gallop), values above 2^31 (unsigned refs).
+            int na = 1 + r.nextInt(1000);
+            int nb = round % 3 == 0 ? na * (20 + r.nextInt(20)) : 1 + r.nextInt(1000);
+            int range = Math.max(na, nb) * (1 + r.nextInt(3));
+            long offset = round % 2 == 0 ? 0 : 0xffffffffL - range;
+            long[] a = shift(randomSorted(r, Math.min(na, range), range), offset);
+            long[] b = shift(randomSorted(r, Math.min(nb, range), range), offset);
+            TreeSet<Long> inter = toSet(a);
+            inter.retainAll(toSet(b));
+            for (int mix = 0; mix < 4; mix++) {
+                Postings x = (mix & 1) == 0 ? PostingsOps.of(a) : bigEndian(a);
+                Postings y = (mix & 2) == 0 ? PostingsOps.of(b) : bigEndian(b);
+                Postings p = PostingsOps.intersect(round % 2 == 0 ? List.of(x, y) : List.of(y, x));
+                assertThat(PostingsOps.toArray(p)).containsExactly(toArr(inter));
+                assertThat(p.next()).isFalse();
+                assertThat(p.seek(0)).isFalse();
+            }
+            // Interleaved next and seek, including seeks inside and beyond the current block.
+            Postings p = PostingsOps.intersect(bigEndian(a), PostingsOps.of(b));
+            long cur = -1;
+            for (int step = 0; step < 40; step++) {
+                Long want;
+                if (r.nextBoolean()) {
+                    want = cur < 0 ? (inter.isEmpty() ? null : inter.first()) : inter.higher(cur);
+                    assertThat(p.next()).isEqualTo(want != null);
+                } else {
+                    long target = Math.max(cur, offset) + r.nextInt(range / 8 + 2);
+                    want = inter.ceiling(Math.max(target, cur));
+                    assertThat(p.seek(target)).isEqualTo(want != null);
+                }
+                if (want == null) {
+                    break;
+                }
+                assertThat(p.at()).isEqualTo(want);
+                cur = want;
+            }
+        }
+    }
+
+    private static long[] shift(long[] a, long by) {
+        long[] out = a.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] += by;
+        }
+        return out;
+    }
+
     private static void checkSeek(Postings p, TreeSet<Long> s, long target) {
         Long want = s.ceiling(target);
         assertThat(p.seek(target)).isEqualTo(want != null);
