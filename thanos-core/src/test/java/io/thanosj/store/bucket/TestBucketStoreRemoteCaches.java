@@ -54,7 +54,7 @@ class TestBucketStoreRemoteCaches {
                     List<SeriesSets.Entry> first = SeriesSets.drain(s.series(r));
                     assertThat(first).isNotEmpty();
                     // Remote stores are asynchronous: wait until a run reads nothing from the bucket.
-                    long deadline = System.nanoTime() + 10_000_000_000L;
+                    long deadline = System.nanoTime() + 30_000_000_000L;
                     List<SeriesSets.Entry> again;
                     do {
                         Thread.sleep(20);
