@@ -249,18 +249,12 @@ public final class StoreCommand extends ComponentCommand {
                 MetaFilters.ignoreDeletionMarks(bkt, deletionDelayMs, System::currentTimeMillis, metaPool),
                 MetaFilters.deduplicate());
         MetaFetcher fetcher = new MetaFetcher(bkt, dir.resolve("meta-syncer"), filters, metaPool, reg);
-        BucketStoreOptions opts = BucketStoreOptions.builder(dir)
-                .indexCache(indexCache)
-                .maxSeries(requestSeries > 0 ? requestSeries : touchedSeriesLimit)
-                .maxSamples(requestSamples > 0 ? requestSamples : seriesSampleLimit)
-                .maxBytes(bytesLimit)
-                .maxConcurrency(seriesMaxConcurrency)
-                .blockSyncConcurrency(blockSyncConcurrency)
-                .lazyIndexHeader(lazyIndexHeader, Duration.ofMillis(idleMs))
-                .estimatedMaxSeriesSize(estimatedMaxSeriesSize)
-                .estimatedMaxChunkSize(estimatedMaxChunkSize)
-                .timeWindow(min, max)
-                .build();
+        BucketStoreOptions opts;
+        try {
+            opts = options(dir, indexCache, bytesLimit, idleMs, min, max);
+        } catch (IllegalArgumentException e) {
+            throw ThanosException.badData(e.getMessage());
+        }
         BucketStore bs = new BucketStore(bkt, fetcher, opts, reg);
         store = bs;
         rt.onStop(bs);
@@ -284,6 +278,22 @@ public final class StoreCommand extends ComponentCommand {
         Thread initial = new Thread(() -> initialSync(rt, bs, syncMs, idleMs), "store-initial-sync");
         initial.setDaemon(true);
         initial.start();
+    }
+
+    private BucketStoreOptions options(Path dir, IndexCache indexCache, long bytesLimit, long idleMs, TimeOrDuration min,
+            TimeOrDuration max) {
+        return BucketStoreOptions.builder(dir)
+                .indexCache(indexCache)
+                .maxSeries(requestSeries > 0 ? requestSeries : touchedSeriesLimit)
+                .maxSamples(requestSamples > 0 ? requestSamples : seriesSampleLimit)
+                .maxBytes(bytesLimit)
+                .maxConcurrency(seriesMaxConcurrency)
+                .blockSyncConcurrency(blockSyncConcurrency)
+                .lazyIndexHeader(lazyIndexHeader, Duration.ofMillis(idleMs))
+                .estimatedMaxSeriesSize(estimatedMaxSeriesSize)
+                .estimatedMaxChunkSize(estimatedMaxChunkSize)
+                .timeWindow(min, max)
+                .build();
     }
 
     /** Retries the initial sync until it succeeds, then becomes ready and syncs periodically. */

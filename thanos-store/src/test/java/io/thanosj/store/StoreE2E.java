@@ -113,9 +113,14 @@ final class StoreE2E {
         final ComponentRuntime rt = new ComponentRuntime("store");
 
         Store(String... args) throws Exception {
-            new CommandLine(cmd).parseArgs(args);
-            cmd.wire(rt);
-            rt.start("127.0.0.1:0", "127.0.0.1:0");
+            try {
+                new CommandLine(cmd).parseArgs(args);
+                cmd.wire(rt);
+                rt.start("127.0.0.1:0", "127.0.0.1:0");
+            } catch (Exception e) {
+                rt.close();
+                throw e;
+            }
         }
 
         void awaitReady(Duration timeout) throws InterruptedException {
