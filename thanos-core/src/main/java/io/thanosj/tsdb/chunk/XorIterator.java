@@ -26,8 +26,8 @@ final class XorIterator implements SampleIterator {
     private long t;
     private long vbits;
     private long tDelta;
-    private int leading;
-    private int trailing;
+    private int width;    // significant bits of the current value window
+    private int trailing; // trailing zero bits of the window
 
     void reset(XorChunk c) {
         chunk = c;
@@ -42,7 +42,7 @@ final class XorIterator implements SampleIterator {
         t = Long.MIN_VALUE;
         vbits = 0;
         tDelta = 0;
-        leading = 0;
+        width = 64;
         trailing = 0;
     }
 
@@ -61,19 +61,20 @@ final class XorIterator implements SampleIterator {
         final int p = pos;
         // Timestamp: a delta of delta behind the prefix '0' (0), '10' (14 bits), '110' (17), '1110'
         // (20) or '1111' (64). Decoded without branches, as the prefix follows the scrape jitter and
-        // defeats prediction; only the rare 64-bit form takes a separate path.
+        // defeats prediction; only the rare 64-bit form takes a separate path. Widths come from
+        // constants indexed by the prefix length: fewer dependent steps than arithmetic on it.
         final long w = BitReader.peek(bytes, off, p);
         final int ones = Long.numberOfLeadingZeros(~w);
         if (ones >= 4) {
             return nextWide(n);
         }
-        final int some = (ones + 3) >>> 2;      // 0 for the '0' prefix, else 1
-        final int sz = (11 + 3 * ones) & -some; // 0, 14, 17 or 20
-        final long td = tDelta + dod(w, ones + 1, sz, some);
+        final int sh = ones << 3;
+        final int s1 = (int) (0x18_14_10_01L >>> sh) & 0xff; // prefix and value: 1, 16, 20 or 24 bits
+        final int sz = (int) (0x14_11_0e_00L >>> sh) & 0xff; // value: 0, 14, 17 or 20 bits
+        final long td = tDelta + dod(w, ones + 1, sz);
         tDelta = td;
         t += td;
         // The value's control bits are in the same peek, at most 24 + 13 bits in.
-        final int s1 = ones + 1 + sz;
         final int end = value(bytes, off, p + s1, w << s1);
         if (end > endBit) {
             throw truncated();
@@ -83,12 +84,12 @@ final class XorIterator implements SampleIterator {
         return true;
     }
 
-    /** The {@code sz}-bit delta of delta after {@code hdr} prefix bits of {@code w}; 0 when {@code some} is 0. */
-    private static long dod(long w, int hdr, int sz, int some) {
+    /** The {@code sz}-bit delta of delta after {@code hdr} prefix bits of {@code w}; 0 when {@code sz} is 0. */
+    private static long dod(long w, int hdr, int sz) {
         final long raw = ((w << hdr) >>> 1) >>> (63 - sz);
         // The range is [-(2^(sz-1)-1), 2^(sz-1)]: larger values stand for negative ones.
-        final long half = (1L << (sz - 1)) & -(long) some;
-        return raw - ((1L << sz) & ((half - raw) >> 63));
+        final long full = 1L << sz;
+        return raw - (full & (((full >>> 1) - raw) >> 63));
     }
 
     /**
@@ -101,17 +102,17 @@ final class XorIterator implements SampleIterator {
         final int c0 = (int) (w >>> 63);
         final int fresh = c0 & (int) (w >>> 62); // '11'
         final int mFresh = -fresh;
-        final int nl = (int) ((w << 2) >>> 59);
-        final int nm = ((int) ((w << 7) >>> 58) - 1 & 63) + 1;
+        final int nl = (int) (w >>> 57) & 31;
+        final int nm = 64 - ((64 - ((int) (w >>> 51) & 63)) & 63);
         final int ntr = 64 - nl - nm;
         if ((ntr & mFresh) < 0) {
             throw badWindow(nl, nm);
         }
-        final int lead = leading ^ ((leading ^ nl) & mFresh);
+        final int wb = width ^ ((width ^ nm) & mFresh);
         final int tr = trailing ^ ((trailing ^ ntr) & mFresh);
-        leading = lead;
+        width = wb;
         trailing = tr;
-        final int mbits = (64 - lead - tr) & -c0;
+        final int mbits = wb & -c0;
         final int px = p + 1 + c0 + 11 * fresh;
         // This load is off the position's dependency chain: only the value waits for it.
         final long x = mbits <= BitReader.PEEK_BITS
@@ -134,43 +135,9 @@ final class XorIterator implements SampleIterator {
         return true;
     }
 
-    /**
-     * Value: '0' repeats the previous one; '10' XORs significant bits in the previous window; '11'
-     * sets a new window (5 bits of leading zeros, 6 of significant bits, 0 meaning 64) first.
-     */
+    /** A value at bit {@code p} on the rare paths (the second sample, after a 64-bit delta of delta). */
     private int readValue(byte[] bytes, int off, int p) {
-        long w = BitReader.peek(bytes, off, p);
-        if (w >= 0) {
-            return p + 1;
-        }
-        int avail;
-        int tr;
-        int mbits;
-        if ((w << 1) < 0) {
-            final int lead = (int) ((w << 2) >>> 59);
-            mbits = (int) ((w << 7) >>> 58);
-            if (mbits == 0) {
-                mbits = 64; // 64 significant bits do not fit in 6 bits and are written as 0
-            }
-            tr = 64 - lead - mbits;
-            if (tr < 0) {
-                throw badWindow(lead, mbits);
-            }
-            leading = lead;
-            trailing = tr;
-            p += 13;
-            w <<= 13;
-            avail = BitReader.PEEK_BITS - 13;
-        } else {
-            tr = trailing;
-            mbits = 64 - leading - tr;
-            p += 2;
-            w <<= 2;
-            avail = BitReader.PEEK_BITS - 2;
-        }
-        final long x = mbits <= avail ? w >>> (64 - mbits) : BitReader.bits(bytes, off, p, mbits);
-        vbits ^= x << tr;
-        return p + mbits;
+        return value(bytes, off, p, BitReader.peek(bytes, off, p));
     }
 
     /** The first sample (varint time, raw value) and the second (uvarint delta, XORed value). */
@@ -266,7 +233,7 @@ final class XorIterator implements SampleIterator {
     }
 
     int leading() {
-        return leading;
+        return 64 - width - trailing;
     }
 
     int trailing() {

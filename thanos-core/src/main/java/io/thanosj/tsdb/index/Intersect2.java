@@ -2,10 +2,16 @@ package io.thanosj.tsdb.index;
 
 /**
  * The intersection of two {@link ListPostings}, produced in blocks of up to {@link #BLOCK} entries so
- * it stays lazy (a caller that stops or seeks early does not pay for the rest) while the inner loop
- * works on the lists directly. Lists of similar length are merged without data-dependent branches
- * (both cursors advance by comparison results); when one is much shorter, each of its entries
- * gallops through the longer one. The lists' own cursors are read once, when iteration starts,
+ * it stays lazy (a caller that stops or seeks early does not pay for the rest of the longer list)
+ * while the inner loops work on the lists directly. Three strategies:
+ * <ul>
+ * <li>one list much shorter: each of its entries gallops through the longer one;
+ * <li>similar lengths and a dense shorter list (at least one entry per 64 values of its range): the
+ * shorter list becomes a bitmap, built once, and the longer one is streamed through it. Every probe
+ * is independent of the previous one, so the loop runs at memory speed instead of waiting on a chain
+ * of comparisons; the bitmap costs at most 8 bytes per entry of the shorter list;
+ * <li>otherwise a merge without data-dependent branches (both cursors advance by comparison results).
+ * </ul> The lists' own cursors are read once, when iteration starts,
  * and are not moved.
  */
 final class Intersect2 implements Postings {
@@ -13,9 +19,16 @@ final class Intersect2 implements Postings {
     /** Above this length ratio galloping beats merging: a merge step costs about as much as a probe. */
     private static final int GALLOP_RATIO = 16;
 
+    private static final int MERGE = 0;
+    private static final int GALLOP = 1;
+    private static final int BITMAP = 2;
+
     private final ListPostings a;   // the shorter list
     private final ListPostings b;
-    private final boolean gallop;
+    private int mode;
+    private long[] bitmap;          // BITMAP: bit (v - lo) set for each entry v of a
+    private long lo;
+    private long hi;
     private final long[] out = new long[BLOCK];
     private int len;
     private int k = -1;             // current entry of out; -1 before the first
@@ -27,7 +40,7 @@ final class Intersect2 implements Postings {
         final boolean xShorter = x.cost() <= y.cost();
         this.a = xShorter ? x : y;
         this.b = xShorter ? y : x;
-        this.gallop = b.cost() / GALLOP_RATIO > a.cost();
+        this.mode = b.cost() / GALLOP_RATIO > a.cost() ? GALLOP : MERGE;
     }
 
     private void start() {
@@ -35,6 +48,38 @@ final class Intersect2 implements Postings {
         i = Math.max(a.i, 0);
         j = Math.max(b.i, 0);
         started = true;
+        final int na = a.n - i;
+        if (mode == MERGE && na >= BLOCK) {
+            final long span = a.get(a.n - 1) - a.get(i);
+            if ((span >>> 6) < na) {
+                buildBitmap();
+            }
+        }
+    }
+
+    private void buildBitmap() {
+        final ListPostings x = a;
+        final int nx = x.n;
+        final long first = x.get(i);
+        final long[] words = new long[(int) ((x.get(nx - 1) - first) >>> 6) + 1];
+        // Entries are sorted: collect each word's bits in a register, store once per word.
+        int cur = 0;
+        long acc = 0;
+        for (int p = i; p < nx; p++) {
+            final long d = x.get(p) - first;
+            final int wi = (int) (d >>> 6);
+            if (wi != cur) {
+                words[cur] = acc;
+                cur = wi;
+                acc = 0;
+            }
+            acc |= 1L << d;
+        }
+        words[cur] = acc;
+        bitmap = words;
+        lo = first;
+        hi = x.get(nx - 1);
+        mode = BITMAP;
     }
 
     @Override
@@ -73,14 +118,20 @@ final class Intersect2 implements Postings {
                 return true;
             }
         }
-        i = a.search(i, v);
+        if (mode != BITMAP) {
+            i = a.search(i, v);
+        }
         j = b.search(j, v);
         return fill();
     }
 
     /** Computes the next block; false (and exhausted) when there is none. */
     private boolean fill() {
-        len = gallop ? gallop() : merge();
+        len = switch (mode) {
+            case GALLOP -> gallop();
+            case BITMAP -> probe();
+            default -> merge();
+        };
         if (len == 0) {
             k = 0;
             return false;
@@ -109,6 +160,33 @@ final class Intersect2 implements Postings {
             q += (int) ((v - u - 1) >>> 63);
         }
         i = p;
+        j = q;
+        return w;
+    }
+
+    private int probe() {
+        final ListPostings y = b;
+        final long[] words = bitmap;
+        final long[] o = out;
+        final long base = lo;
+        final long last = hi;
+        final int ny = y.n;
+        int q = j;
+        if (q < ny && y.get(q) < base) {
+            q = y.search(q, base);
+        }
+        int w = 0;
+        while (q < ny && w < BLOCK) {
+            final long v = y.get(q);
+            if (v > last) {
+                q = ny;
+                break;
+            }
+            final long d = v - base;
+            o[w] = v;
+            w += (int) (words[(int) (d >>> 6)] >>> d) & 1;
+            q++;
+        }
         j = q;
         return w;
     }
@@ -150,6 +228,6 @@ final class Intersect2 implements Postings {
 
     @Override
     public long cost() {
-        return (long) a.n - i + Math.max(0, len - Math.max(k, 0));
+        return mode == BITMAP ? Math.min(a.n, (long) b.n - j) : (long) a.n - i + Math.max(0, len - Math.max(k, 0));
     }
 }
