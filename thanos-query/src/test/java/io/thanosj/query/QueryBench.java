@@ -91,6 +91,9 @@ public final class QueryBench {
                 "sum by (instance, mode) (rate(node_cpu_seconds_total[5m])) / on (instance) group_left sum by (instance) (rate(node_cpu_seconds_total[5m]))",
                 "max_over_time(sum by (instance) (rate(node_cpu_seconds_total[5m]))[1h:1m])",
             };
+            if (System.getProperty("bench.custom") != null) {
+                queries = System.getProperty("bench.custom").split(";;");
+            }
             List<Double> ratios = new ArrayList<>();
             System.out.printf("%-9s %-60s %12s %12s %7s%n", "kind", "query", "prometheus", "thanosj", "ratio");
             for (String kind : kinds) {
@@ -123,6 +126,7 @@ public final class QueryBench {
             block.close();
             prom.destroy();
             prom.waitFor(10, TimeUnit.SECONDS);
+            deleteDir(work); // 150 MB per run otherwise left in /tmp
         }
     }
 
@@ -232,6 +236,14 @@ public final class QueryBench {
                 } else {
                     Files.copy(p, dst);
                 }
+            }
+        }
+    }
+
+    static void deleteDir(Path dir) throws Exception {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
             }
         }
     }

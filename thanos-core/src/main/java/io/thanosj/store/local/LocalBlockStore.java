@@ -245,6 +245,11 @@ public final class LocalBlockStore implements StoreServer {
     }
 
     @Override
+    public boolean nonBlocking() {
+        return true;
+    }
+
+    @Override
     public StoreInfo info() {
         // Block maxTime is exclusive; StoreAPI ranges are inclusive.
         return new StoreInfo(external.isEmpty() ? List.of() : List.of(external), block.meta().minTime(),
