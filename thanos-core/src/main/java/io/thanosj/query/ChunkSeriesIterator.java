@@ -18,6 +18,8 @@ final class ChunkSeriesIterator implements SampleIterator {
     private SampleIterator cur = SampleIterator.EMPTY;
     private long t = Long.MIN_VALUE;
     private double v;
+    // Chunk bytes are copied here, one chunk at a time: a ByteString does not expose its array.
+    private byte[] buf = new byte[256];
 
     ChunkSeriesIterator(List<AggrChunk> chunks) {
         this.chunks = chunks;
@@ -37,7 +39,7 @@ final class ChunkSeriesIterator implements SampleIterator {
             if (next >= chunks.size()) {
                 return false;
             }
-            cur = open(chunks.get(next++), cur);
+            cur = open(chunks.get(next++));
         }
     }
 
@@ -68,7 +70,7 @@ final class ChunkSeriesIterator implements SampleIterator {
         return v;
     }
 
-    private static SampleIterator open(AggrChunk c, SampleIterator reuse) {
+    private SampleIterator open(AggrChunk c) {
         if (!c.hasRaw()) {
             throw new ThanosException(io.thanosj.model.ErrorCode.INTERNAL,
                     "decode series: chunk [" + c.getMinTime() + ", " + c.getMaxTime() + "] has no raw data; downsampled aggregates are not supported by this querier yet");
@@ -78,6 +80,12 @@ final class ChunkSeriesIterator implements SampleIterator {
             throw new ThanosException(io.thanosj.model.ErrorCode.INTERNAL,
                     "decode series: unsupported chunk encoding " + raw.getType());
         }
-        return XorChunk.wrap(raw.getData().toByteArray()).iterator(reuse);
+        com.google.protobuf.ByteString data = raw.getData();
+        int n = data.size();
+        if (n > buf.length) {
+            buf = new byte[Math.max(n, buf.length * 2)];
+        }
+        data.copyTo(buf, 0);
+        return XorChunk.wrap(buf, 0, n).iterator(cur);
     }
 }

@@ -45,4 +45,36 @@ public final class ProtoLabels {
         }
         return out;
     }
+
+    /**
+     * Label messages reused across the series of one response stream: series share most of their
+     * labels, and a reused message carries its UTF-8 bytes and size already computed, so each label
+     * is encoded once per stream instead of once per series. Keys are the interned strings of
+     * {@link Labels}; bounded so that a stream of unique values cannot grow it without limit.
+     */
+    static final class Cache {
+        private static final int MAX = 1 << 16;
+        private final java.util.HashMap<String, java.util.HashMap<String, Label>> byName = new java.util.HashMap<>();
+        private int size;
+
+        List<Label> toProto(Labels labels) {
+            Label[] out = new Label[labels.size()];
+            for (int i = 0; i < out.length; i++) {
+                String name = labels.name(i);
+                String value = labels.value(i);
+                java.util.HashMap<String, Label> values = byName.get(name);
+                Label l = values == null ? null : values.get(value);
+                if (l == null) {
+                    l = Label.newBuilder().setNameBytes(com.google.protobuf.ByteString.copyFromUtf8(name))
+                            .setValueBytes(com.google.protobuf.ByteString.copyFromUtf8(value)).build();
+                    if (size < MAX) {
+                        byName.computeIfAbsent(name, k -> new java.util.HashMap<>()).put(value, l);
+                        size++;
+                    }
+                }
+                out[i] = l;
+            }
+            return java.util.Arrays.asList(out);
+        }
+    }
 }

@@ -18,6 +18,7 @@ final class SeriesPump implements Runnable {
     private final ServerCallStreamObserver<SeriesResponse> obs;
     private final Object readyLock = new Object();
     private volatile boolean cancelled;
+    private final ProtoLabels.Cache labelProtos = new ProtoLabels.Cache();
 
     SeriesPump(StoreServer server, SeriesRequest request, ServerCallStreamObserver<SeriesResponse> obs) {
         this.server = server;
@@ -44,7 +45,7 @@ final class SeriesPump implements Runnable {
             SeriesBatch.Builder batch = batchSize > 1 ? SeriesBatch.newBuilder() : null;
             while (!cancelled && set.next()) {
                 Series s = Series.newBuilder()
-                        .addAllLabels(ProtoLabels.toProto(set.labels()))
+                        .addAllLabels(labelProtos.toProto(set.labels()))
                         .addAllChunks(set.chunks())
                         .build();
                 if (batch == null) {

@@ -30,4 +30,13 @@ public interface StoreServer {
 
     /** External label sets and time range of the data this store serves. */
     StoreInfo info();
+
+    /**
+     * True when {@link #series} and its cursor never wait on other processes (e.g. a store over
+     * local blocks), so a gRPC service may pull it on the transport's callback thread instead of
+     * handing each call to a thread of its own.
+     */
+    default boolean nonBlocking() {
+        return false;
+    }
 }

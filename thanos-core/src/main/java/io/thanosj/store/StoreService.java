@@ -16,7 +16,8 @@ import java.util.concurrent.Executor;
  * Serves a {@link StoreServer} as the gRPC service {@code thanos.Store}. Requests are validated
  * here too, so every store answers bad input with {@code INVALID_ARGUMENT}; failures are mapped by
  * {@link GrpcErrors}. Series are pumped on {@code executor} (one task per call) and sent only when
- * the transport is ready, so a slow client slows its sources instead of filling the heap.
+ * the transport is ready, so a slow client slows its sources instead of filling the heap; stores
+ * that never block ({@link StoreServer#nonBlocking()}) are pumped on gRPC's own callbacks instead.
  */
 public final class StoreService extends StoreGrpc.StoreImplBase {
     private final StoreServer server;
@@ -34,6 +35,10 @@ public final class StoreService extends StoreGrpc.StoreImplBase {
             Requests.checkSeries(request);
         } catch (RuntimeException e) {
             obs.onError(GrpcErrors.toStatus(e).asRuntimeException());
+            return;
+        }
+        if (server.nonBlocking()) {
+            new ReadySeriesPump(server, request, obs).pump();
             return;
         }
         SeriesPump pump = new SeriesPump(server, request, obs);

@@ -43,6 +43,9 @@ public final class QueryBench {
         int instances = Integer.getInteger("bench.instances", 100);
         int runs = Integer.getInteger("bench.runs", 5);
         String prometheusBin = System.getProperty("bench.prometheus", "/usr/bin/prometheus");
+        // Subsets for profiling: -Dbench.kinds=instant, -Dbench.queries=0,3 (indexes into the list below).
+        List<String> kinds = List.of(System.getProperty("bench.kinds", "instant,range").split(","));
+        String only = System.getProperty("bench.queries", "");
         Path work = Files.createTempDirectory("thanosj-querybench");
         long end = (System.currentTimeMillis() / 3600_000L) * 3600_000L - 3600_000L;
         long start = end - RANGE;
@@ -64,7 +67,8 @@ public final class QueryBench {
 
         Block block = Block.open(blocks.resolve(meta.ulid()));
         LocalBlockStore store = new LocalBlockStore(block, Labels.of("cluster", "bench"));
-        GrpcServer grpc = new GrpcServer().addService(new StoreService(store, Executors.newCachedThreadPool()))
+        java.util.concurrent.ExecutorService pumps = Executors.newCachedThreadPool();
+        GrpcServer grpc = new GrpcServer().addService(new StoreService(store, pumps))
                 .addService(InfoService.of("store", store));
         grpc.start("--grpc-address", "127.0.0.1:0");
         QueryCommand q = new QueryCommand();
@@ -87,10 +91,17 @@ public final class QueryBench {
                 "sum by (instance, mode) (rate(node_cpu_seconds_total[5m])) / on (instance) group_left sum by (instance) (rate(node_cpu_seconds_total[5m]))",
                 "max_over_time(sum by (instance) (rate(node_cpu_seconds_total[5m]))[1h:1m])",
             };
+            if (System.getProperty("bench.custom") != null) {
+                queries = System.getProperty("bench.custom").split(";;");
+            }
             List<Double> ratios = new ArrayList<>();
             System.out.printf("%-9s %-60s %12s %12s %7s%n", "kind", "query", "prometheus", "thanosj", "ratio");
-            for (String kind : new String[] {"instant", "range"}) {
-                for (String query : queries) {
+            for (String kind : kinds) {
+                for (int qi = 0; qi < queries.length; qi++) {
+                    String query = queries[qi];
+                    if (!only.isEmpty() && !List.of(only.split(",")).contains(Integer.toString(qi))) {
+                        continue;
+                    }
                     String params = "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8) + (kind.equals("instant")
                             ? "&time=" + end / 1000
                             : "&start=" + start / 1000 + "&end=" + end / 1000 + "&step=60");
@@ -111,9 +122,11 @@ public final class QueryBench {
         } finally {
             rt.close();
             grpc.close();
+            pumps.shutdown();
             block.close();
             prom.destroy();
             prom.waitFor(10, TimeUnit.SECONDS);
+            deleteDir(work); // 150 MB per run otherwise left in /tmp
         }
     }
 
@@ -223,6 +236,14 @@ public final class QueryBench {
                 } else {
                     Files.copy(p, dst);
                 }
+            }
+        }
+    }
+
+    static void deleteDir(Path dir) throws Exception {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
             }
         }
     }

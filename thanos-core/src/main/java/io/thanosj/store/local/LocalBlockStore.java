@@ -19,24 +19,27 @@ import io.thanosj.tsdb.block.Block;
 import io.thanosj.tsdb.block.BlockSeriesSet;
 import io.thanosj.tsdb.chunk.ChunkMetas;
 import io.thanosj.tsdb.chunk.XorChunk;
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The StoreAPI over one local TSDB block, with the block's external labels added to every series
  * (as Thanos's TSDB store does for receive and rule). Chunks are passed through as stored; a
  * proxy over several of these merges them.
  *
- * <p>Adding external labels can break the label order of a block's series, so each response is
- * collected and re-sorted when that happens; responses are bounded by the block, not streamed.
+ * <p>Series stream from the index as they are read. Adding external labels (or dropping replica
+ * labels) can break the label order of a block's series; when it does for this block, responses are
+ * collected and re-sorted instead, bounded by the block.
  */
 public final class LocalBlockStore implements StoreServer {
     private final Block block;
     private final Labels external;
+    private final ConcurrentHashMap<List<String>, Boolean> orderKept = new ConcurrentHashMap<>();
 
     public LocalBlockStore(Block block, Labels external) {
         this.block = Objects.requireNonNull(block, "block");
@@ -62,41 +65,123 @@ public final class LocalBlockStore implements StoreServer {
             return SeriesSet.empty();
         }
         List<String> dropped = request.getWithoutReplicaLabelsList();
-        List<SeriesSets.Entry> out = new ArrayList<>();
         BlockSeriesSet s = block.select(mint, maxt, local);
-        LabelsBuilder lb = new LabelsBuilder();
+        Streamed streamed = new Streamed(s, external, dropped, request.getSkipChunks());
+        if (keepsOrder(dropped)) {
+            return streamed;
+        }
+        List<SeriesSets.Entry> out = new ArrayList<>();
+        while (streamed.next()) {
+            out.add(new SeriesSets.Entry(streamed.labels(), streamed.chunks()));
+        }
+        out.sort(Comparator.comparing(SeriesSets.Entry::labels));
+        return SeriesSets.of(mergeEqual(out));
+    }
+
+    /**
+     * Whether adding the external labels and dropping {@code dropped} keeps the block's series in
+     * label order. Checked once over the whole block per list of dropped labels: if every series keeps
+     * its place, so does any selection of them, and answers can then stream straight from the index.
+     */
+    private boolean keepsOrder(List<String> dropped) {
+        if (external.isEmpty() && dropped.isEmpty()) {
+            return true;
+        }
+        Boolean known = orderKept.get(dropped);
+        if (known != null) {
+            return known;
+        }
         boolean sorted = true;
+        Streamed all = new Streamed(block.all(), external, dropped, true);
         Labels prev = null;
-        while (s.next()) {
-            lb.reset();
-            s.labels().forEach(lb::set);
-            external.forEach(lb::set);
-            for (String r : dropped) {
-                lb.delete(r);
-            }
-            Labels l = lb.build();
-            List<AggrChunk> chunks = new ArrayList<>();
-            if (!request.getSkipChunks()) {
-                ChunkMetas metas = s.chunkMetas();
-                for (int i = 0; i < metas.size(); i++) {
-                    XorChunk c = s.chunk(i);
-                    chunks.add(AggrChunk.newBuilder().setMinTime(metas.minTime(i)).setMaxTime(metas.maxTime(i))
-                            .setRaw(Chunk.newBuilder().setType(Chunk.Encoding.XOR)
-                                    .setData(ByteString.copyFrom(c.array(), c.offset(), c.length())))
-                            .build());
-                }
-            }
-            if (prev != null && prev.compareTo(l) >= 0) {
-                sorted = false;
-            }
+        while (sorted && all.next()) {
+            Labels l = all.labels();
+            sorted = prev == null || prev.compareTo(l) < 0;
             prev = l;
-            out.add(new SeriesSets.Entry(l, chunks));
         }
-        if (!sorted) {
-            out.sort(Comparator.comparing(SeriesSets.Entry::labels));
-            out = mergeEqual(out);
+        if (orderKept.size() < 64) { // requests choose the dropped labels: bound what they can pin
+            orderKept.put(List.copyOf(dropped), sorted);
         }
-        return SeriesSets.of(out);
+        return sorted;
+    }
+
+    /**
+     * The block's series with external labels added, replica labels dropped and chunks wrapped
+     * without copying: chunks read from the block are private, immutable arrays
+     * ({@link XorChunk}'s contract), so the response can share them.
+     */
+    private static final class Streamed implements SeriesSet {
+        private final BlockSeriesSet s;
+        private final Labels external;
+        private final String[] dropped;
+        private final boolean skipChunks;
+        private final LabelsBuilder lb = new LabelsBuilder();
+        private Labels labels;
+        private List<AggrChunk> chunks = List.of();
+
+        Streamed(BlockSeriesSet s, Labels external, List<String> dropped, boolean skipChunks) {
+            this.s = s;
+            this.external = external;
+            this.dropped = dropped.toArray(new String[0]);
+            this.skipChunks = skipChunks;
+        }
+
+        @Override
+        public boolean next() {
+            if (!s.next()) {
+                labels = null;
+                chunks = List.of();
+                return false;
+            }
+            Labels l = s.labels();
+            if (!external.isEmpty() || dropped.length > 0) {
+                lb.reset();
+                for (int i = 0, n = l.size(); i < n; i++) {
+                    lb.add(l.name(i), l.value(i));
+                }
+                for (int i = 0, n = external.size(); i < n; i++) {
+                    lb.set(external.name(i), external.value(i));
+                }
+                for (String r : dropped) {
+                    lb.delete(r);
+                }
+                l = lb.build();
+            }
+            labels = l;
+            if (!skipChunks) {
+                ChunkMetas metas = s.chunkMetas();
+                AggrChunk[] cs = new AggrChunk[metas.size()];
+                for (int i = 0; i < cs.length; i++) {
+                    XorChunk c = s.chunk(i);
+                    cs[i] = AggrChunk.newBuilder().setMinTime(metas.minTime(i)).setMaxTime(metas.maxTime(i))
+                            .setRaw(Chunk.newBuilder().setType(Chunk.Encoding.XOR)
+                                    .setData(UnsafeByteOperations.unsafeWrap(c.array(), c.offset(), c.length())))
+                            .build();
+                }
+                chunks = List.of(cs);
+            }
+            return true;
+        }
+
+        @Override
+        public Labels labels() {
+            return labels;
+        }
+
+        @Override
+        public List<AggrChunk> chunks() {
+            return chunks;
+        }
+
+        @Override
+        public List<String> warnings() {
+            return List.of();
+        }
+
+        @Override
+        public void close() {
+            labels = null;
+        }
     }
 
     /** After dropping replica labels two series may become equal; their chunks then belong together. */
@@ -157,6 +242,11 @@ public final class LocalBlockStore implements StoreServer {
             }
         }
         return local;
+    }
+
+    @Override
+    public boolean nonBlocking() {
+        return true;
     }
 
     @Override
