@@ -42,6 +42,9 @@ final class BlockSeriesSet implements SeriesSet {
         long[] maxts = new long[256];
         int n;
         int chunks;
+        /** The first fetch batch, started as soon as the selection is known. */
+        CompletableFuture<Batch> first;
+        int firstTo;
 
         void add(Labels l, ChunkMetas m) {
             if (n + 1 >= labels.length) {
@@ -183,10 +186,29 @@ final class BlockSeriesSet implements SeriesSet {
             if (!sorted) {
                 s.sort();
             }
+            if (s.n > 0 && !closed) {
+                // Start reading chunks now rather than when the merge first asks, so that all
+                // blocks of a call fetch their first batch in parallel.
+                s.firstTo = batchEnd(s, 0);
+                int to = s.firstTo;
+                s.first = CompletableFuture.supplyAsync(() -> fetch(s, 0, to), executor);
+            }
             return s;
         } finally {
             block.header.release();
         }
+    }
+
+    /** End of the fetch batch starting at series {@code from}: up to {@value #CHUNK_BATCH} chunks. */
+    private int batchEnd(Selection s, int from) {
+        if (skipChunks) {
+            return s.n;
+        }
+        int to = from;
+        while (to < s.n && (to == from || s.chunkStart[to + 1] - s.chunkStart[from] <= CHUNK_BATCH)) {
+            to++;
+        }
+        return to;
     }
 
     private CompletableFuture<Batch> fetchNext() {
@@ -194,22 +216,14 @@ final class BlockSeriesSet implements SeriesSet {
             return null;
         }
         int from = fetchedUpTo;
-        int to = from;
-        if (skipChunks) {
-            to = sel.n;
-        } else {
-            while (to < sel.n && (to == from || sel.chunkStart[to + 1] - sel.chunkStart[from] <= CHUNK_BATCH)) {
-                to++;
-            }
-        }
+        int to = batchEnd(sel, from);
         fetchedUpTo = to;
-        final int f = from;
-        final int t = to;
-        return CompletableFuture.supplyAsync(() -> fetch(f, t), executor);
+        Selection s = sel;
+        return CompletableFuture.supplyAsync(() -> fetch(s, from, to), executor);
     }
 
     @SuppressWarnings("unchecked")
-    private Batch fetch(int from, int to) {
+    private Batch fetch(Selection sel, int from, int to) {
         List<AggrChunk>[] out = new List[to - from];
         if (skipChunks) {
             Arrays.fill(out, List.of());
@@ -247,7 +261,12 @@ final class BlockSeriesSet implements SeriesSet {
         }
         if (sel == null) {
             sel = join(selection);
-            next = fetchNext();
+            if (sel.first != null) {
+                next = sel.first;
+                fetchedUpTo = sel.firstTo;
+            } else {
+                next = fetchNext();
+            }
         }
         if (batch != null && pos + 1 < batch.to) {
             pos++;
