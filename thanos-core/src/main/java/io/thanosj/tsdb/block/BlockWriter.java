@@ -44,6 +44,7 @@ public final class BlockWriter implements Closeable {
     private final Encbuf rec = new Encbuf(256);
     private final XorAppender app = new XorAppender();
     private final ChunkMetas metas = new ChunkMetas();
+    private final ChunkMetas written = new ChunkMetas();
     private final List<XorChunk> cut = new ArrayList<>();
     private SampleIterator reuse;
 
@@ -213,8 +214,6 @@ public final class BlockWriter implements Closeable {
         }
         addIndexed(l, written);
     }
-
-    private final ChunkMetas written = new ChunkMetas();
 
     private void checkOrder(Labels l) {
         if (done) {

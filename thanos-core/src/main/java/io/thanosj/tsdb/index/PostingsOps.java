@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Set algebra over {@link Postings}: intersection (two lists in a block-wise merge or gallop, see
- * {@link Intersect2}, more by leapfrogging with galloping seeks), union (a
- * primitive heap merge with duplicates removed) and difference, plus array-backed constructors.
+ * {@link Intersect2}, more by leapfrogging with galloping seeks), union (two lists in a
+ * block-wise merge, see {@link Union2}, more through a primitive heap with duplicates removed) and difference, plus array-backed constructors.
  * {@link #EMPTY} lets the combinators stop early.
  */
 public final class PostingsOps {
@@ -103,6 +103,9 @@ public final class PostingsOps {
         }
         if (live.size() == 1) {
             return live.get(0);
+        }
+        if (live.size() == 2 && live.get(0) instanceof ListPostings x && live.get(1) instanceof ListPostings y) {
+            return new Union2(x, y);
         }
         return new Merge(live.toArray(new Postings[0]));
     }

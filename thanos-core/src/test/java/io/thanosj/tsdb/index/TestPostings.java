@@ -112,6 +112,8 @@ class TestPostings {
             long[] b = shift(randomSorted(r, Math.min(nb, range), range), offset);
             TreeSet<Long> inter = toSet(a);
             inter.retainAll(toSet(b));
+            TreeSet<Long> union = toSet(a);
+            union.addAll(toSet(b));
             for (int mix = 0; mix < 4; mix++) {
                 Postings x = (mix & 1) == 0 ? PostingsOps.of(a) : bigEndian(a);
                 Postings y = (mix & 2) == 0 ? PostingsOps.of(b) : bigEndian(b);
@@ -119,6 +121,17 @@ class TestPostings {
                 assertThat(PostingsOps.toArray(p)).containsExactly(toArr(inter));
                 assertThat(p.next()).isFalse();
                 assertThat(p.seek(0)).isFalse();
+                x = (mix & 1) == 0 ? PostingsOps.of(a) : bigEndian(a);
+                y = (mix & 2) == 0 ? PostingsOps.of(b) : bigEndian(b);
+                assertThat(PostingsOps.toArray(PostingsOps.merge(x, y))).containsExactly(toArr(union));
+                long target = offset + r.nextInt(range + 1);
+                // Advance a little first, so the seek may land inside the current block.
+                Postings u = PostingsOps.merge(bigEndian(a), PostingsOps.of(b));
+                long cur = -1;
+                for (int step = 0; step < 3 && u.next(); step++) {
+                    cur = u.at();
+                }
+                checkSeek(u, union, Math.max(target, cur));
             }
             // Interleaved next and seek, including seeks inside and beyond the current block.
             Postings p = PostingsOps.intersect(bigEndian(a), PostingsOps.of(b));
