@@ -72,6 +72,9 @@ final class MemcachedCache implements Cache {
                     .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
                     .setOpTimeout(Math.max(1, timeout.toMillis()))
                     .setFailureMode(FailureMode.Cancel)
+                    // A cache should come back quickly after a blip: reconnect within seconds, not
+                    // spymemcached's default of up to 30s during which every request misses.
+                    .setMaxReconnectDelay(2)
                     .setDaemon(true)
                     .build(), addrs);
         } catch (IOException e) {
