@@ -13,6 +13,10 @@ public final class PromJson {
     private PromJson() {}
 
     public static void writeTimestamp(JsonGenerator g, long ms) throws IOException {
+        if (ms % 1000 == 0) {
+            g.writeNumber(ms / 1000); // whole seconds, the usual step: digits written without a String
+            return;
+        }
         g.writeNumber(formatTimestamp(ms));
     }
 

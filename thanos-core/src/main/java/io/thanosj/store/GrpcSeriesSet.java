@@ -4,6 +4,10 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import com.google.protobuf.CodedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import io.grpc.Status;
 import io.thanosj.model.ErrorCode;
 import io.thanosj.model.Labels;
@@ -27,6 +31,41 @@ import java.util.List;
  * {@code --store.response-timeout}.
  */
 final class GrpcSeriesSet implements SeriesSet {
+    /**
+     * The Series method with a response parser that reads each message into its own array and lets
+     * chunk bytes alias it: protobuf's default copies every chunk out of a reused buffer, the
+     * largest allocation on the querier's side. A chunk then keeps its response's array alive,
+     * which is bounded by the frames in flight.
+     */
+    static final MethodDescriptor<SeriesRequest, SeriesResponse> SERIES_METHOD = StoreGrpc.getSeriesMethod()
+            .toBuilder(StoreGrpc.getSeriesMethod().getRequestMarshaller(), new AliasingParser())
+            .build();
+
+    private static final class AliasingParser implements MethodDescriptor.Marshaller<SeriesResponse> {
+        private final MethodDescriptor.Marshaller<SeriesResponse> proto = StoreGrpc.getSeriesMethod().getResponseMarshaller();
+
+        @Override
+        public InputStream stream(SeriesResponse value) {
+            return proto.stream(value);
+        }
+
+        @Override
+        public SeriesResponse parse(InputStream in) {
+            try {
+                byte[] b = in.readAllBytes();
+                CodedInputStream cis = CodedInputStream.newInstance(b);
+                cis.enableAliasing(true);
+                cis.setRecursionLimit(Integer.MAX_VALUE);
+                cis.setSizeLimit(Integer.MAX_VALUE);
+                SeriesResponse r = SeriesResponse.parseFrom(cis);
+                cis.checkLastTagWas(0);
+                return r;
+            } catch (IOException e) {
+                throw Status.INTERNAL.withDescription("invalid series response: " + e.getMessage()).withCause(e)
+                        .asRuntimeException();
+            }
+        }
+    }
     private final String name;
     private final ClientCall<SeriesRequest, SeriesResponse> call;
     private final long frameTimeoutNanos;
@@ -47,7 +86,7 @@ final class GrpcSeriesSet implements SeriesSet {
             Duration frameTimeout, int buffer) {
         this.name = name;
         this.frameTimeoutNanos = frameTimeout.toNanos();
-        this.call = channel.newCall(StoreGrpc.getSeriesMethod(), options);
+        this.call = channel.newCall(SERIES_METHOD, options);
         call.start(new ClientCall.Listener<>() {
             @Override
             public void onMessage(SeriesResponse message) {

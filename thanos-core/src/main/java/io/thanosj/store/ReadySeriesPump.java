@@ -27,6 +27,7 @@ final class ReadySeriesPump {
         this.request = request;
         this.obs = obs;
         this.batchSize = (int) Math.min(Math.max(request.getResponseBatchSize(), 1), 10_000);
+        obs.setOnReadyThreshold(SeriesPump.READY_THRESHOLD);
         // Must be set before the handler returns.
         obs.setOnReadyHandler(this::pump);
         obs.setOnCancelHandler(this::finish);

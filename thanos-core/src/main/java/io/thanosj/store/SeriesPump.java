@@ -13,6 +13,12 @@ import java.util.List;
  * callback would also block the onReady callback it waits for.
  */
 final class SeriesPump implements Runnable {
+    /**
+     * Bytes a call may buffer before it stops being ready. gRPC's default, 32 KiB, is a couple of
+     * batches: a 2 MB answer then waits for the transport's on-ready callback some 60 times, each a
+     * thread hand-off (60 ms per query on a loaded machine); 1 MiB per call keeps memory bounded.
+     */
+    static final int READY_THRESHOLD = 1 << 20;
     private final StoreServer server;
     private final SeriesRequest request;
     private final ServerCallStreamObserver<SeriesResponse> obs;
@@ -24,6 +30,7 @@ final class SeriesPump implements Runnable {
         this.server = server;
         this.request = request;
         this.obs = obs;
+        obs.setOnReadyThreshold(SeriesPump.READY_THRESHOLD);
         // Must be set before the handler returns.
         obs.setOnReadyHandler(this::signal);
         obs.setOnCancelHandler(() -> {

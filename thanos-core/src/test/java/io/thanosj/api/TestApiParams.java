@@ -48,4 +48,17 @@ class TestApiParams {
         assertThat(PromJson.formatValue(Double.NEGATIVE_INFINITY)).isEqualTo("-Inf");
         assertThat(PromJson.formatValue(Double.POSITIVE_INFINITY)).isEqualTo("+Inf");
     }
+
+    @Test
+    void timestampsAreWrittenAsPrometheusWritesThem() throws Exception {
+        java.io.StringWriter w = new java.io.StringWriter();
+        try (com.fasterxml.jackson.core.JsonGenerator g = new com.fasterxml.jackson.core.JsonFactory().createGenerator(w)) {
+            g.writeStartArray();
+            for (long ms : new long[] {1435781451000L, 1435781451500L, 0, -2000, -1500, 5}) {
+                PromJson.writeTimestamp(g, ms);
+            }
+            g.writeEndArray();
+        }
+        assertThat(w.toString()).isEqualTo("[1435781451,1435781451.500,0,-2,-1.500,0.005]");
+    }
 }

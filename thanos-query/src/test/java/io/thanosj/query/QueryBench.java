@@ -94,6 +94,21 @@ public final class QueryBench {
             if (System.getProperty("bench.custom") != null) {
                 queries = System.getProperty("bench.custom").split(";;");
             }
+            // Steady state of a long-running querier: -Dbench.warmup=N runs every query N times on
+            // both servers first (default 0: the first queries then include JIT compilation).
+            int warmup = Integer.getInteger("bench.warmup", 0);
+            for (int w = 0; w < warmup; w++) {
+                for (String kind : kinds) {
+                    for (String query : queries) {
+                        String params = "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8) + (kind.equals("instant")
+                                ? "&time=" + end / 1000
+                                : "&start=" + start / 1000 + "&end=" + end / 1000 + "&step=60");
+                        String path = kind.equals("instant") ? "/api/v1/query?" : "/api/v1/query_range?";
+                        http.send(HttpRequest.newBuilder(URI.create(theirs + path + params)).build(), HttpResponse.BodyHandlers.discarding());
+                        http.send(HttpRequest.newBuilder(URI.create(ours + path + params + "&dedup=false")).build(), HttpResponse.BodyHandlers.discarding());
+                    }
+                }
+            }
             List<Double> ratios = new ArrayList<>();
             System.out.printf("%-9s %-60s %12s %12s %7s%n", "kind", "query", "prometheus", "thanosj", "ratio");
             for (String kind : kinds) {
