@@ -26,4 +26,21 @@ public final class Utf8Order {
         }
         return c;
     }
+
+    /** Index of the last of the first {@code n} strings of {@code sorted} (in this order) that is {@code <= key}, or -1. */
+    public static int lastAtMost(String[] sorted, int n, String key) {
+        int lo = 0;
+        int hi = n - 1;
+        int ans = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (compare(sorted[mid], key) <= 0) {
+                ans = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return ans;
+    }
 }

@@ -373,19 +373,7 @@ final class IndexHeaderReader implements Closeable {
     }
 
     private static int lastSampleAtMost(NameEntry e, String value) {
-        int lo = 0;
-        int hi = e.samples - 1;
-        int ans = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Utf8Order.compare(e.sampled[mid], value) <= 0) {
-                ans = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return ans;
+        return Utf8Order.lastAtMost(e.sampled, e.samples, value);
     }
 
     private void scan(NameEntry e, int fromSample, ValueVisitor v) {

@@ -151,19 +151,7 @@ final class PostingsTable {
 
     /** Index of the last sampled value {@code <= value}, or -1. */
     private static int lastSampleAtMost(NameValues nv, String value) {
-        int lo = 0;
-        int hi = nv.samples - 1;
-        int ans = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Utf8Order.compare(nv.sampled[mid], value) <= 0) {
-                ans = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return ans;
+        return Utf8Order.lastAtMost(nv.sampled, nv.samples, value);
     }
 
     /** Visits the values of {@code nv} in order, starting at the first value {@code >= from} (all when null). */
