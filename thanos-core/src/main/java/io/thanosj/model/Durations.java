@@ -1,66 +1,74 @@
 package io.thanosj.model;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
- * Prometheus's duration syntax ({@code 1h30m}, {@code 500ms}, {@code 2d}, {@code 1y}), used by
- * flags and config files. Units must be in decreasing order and appear once, as in Prometheus.
+ * Prometheus's duration syntax ({@code 1y2w3d4h5m6s7ms}), parsed and printed like Prometheus's
+ * {@code model.Duration}: one implementation for PromQL, flags and config files. Units must be in
+ * decreasing order and appear once.
  */
 public final class Durations {
+    private static final Pattern DURATION = Pattern.compile(
+            "^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$");
     private static final String[] UNITS = {"y", "w", "d", "h", "m", "s", "ms"};
-    private static final long[] MILLIS = {365L * 86_400_000, 7L * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1};
+    private static final long[] UNIT_MS = {
+        365L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, 24L * 3600 * 1000, 3600L * 1000, 60L * 1000, 1000L, 1L
+    };
+    /** Go's time.Duration counts nanoseconds in an int64, so durations beyond ~292 years overflow. */
+    private static final long MAX_MS = Long.MAX_VALUE / 1_000_000L;
 
     private Durations() {}
 
-    /** Milliseconds in the duration; throws a {@link ThanosException} naming {@code what} when invalid. */
-    public static long parseMillis(String what, String s) {
-        if (s == null || s.isEmpty()) {
-            throw ThanosException.badData("invalid " + what + ": empty duration string");
-        }
+    /**
+     * Parses a duration into milliseconds.
+     *
+     * @throws IllegalArgumentException with Prometheus's message for malformed or overflowing input
+     */
+    public static long parse(String s) {
         if (s.equals("0")) {
             return 0;
         }
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("empty duration string");
+        }
+        Matcher m = DURATION.matcher(s);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a valid duration string: \"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+        }
         long total = 0;
-        int pos = 0;
-        int lastUnit = -1;
-        while (pos < s.length()) {
-            int start = pos;
-            while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
-                pos++;
-            }
-            if (pos == start) {
-                throw bad(what, s);
+        for (int i = 0; i < UNIT_MS.length; i++) {
+            String g = m.group(2 + 2 * i);
+            if (g == null) {
+                continue;
             }
             long n;
             try {
-                n = Long.parseLong(s.substring(start, pos));
+                n = Long.parseLong(g);
             } catch (NumberFormatException e) {
-                throw bad(what, s);
+                throw new IllegalArgumentException("duration out of range");
             }
-            int unit = -1;
-            for (int u = 0; u < UNITS.length; u++) {
-                String name = UNITS[u];
-                if (s.startsWith(name, pos) && !(name.equals("m") && s.startsWith("ms", pos))) {
-                    unit = u;
-                    pos += name.length();
-                    break;
-                }
+            if (n > MAX_MS / UNIT_MS[i]) {
+                throw new IllegalArgumentException("duration out of range");
             }
-            if (unit < 0 || unit <= lastUnit) {
-                throw bad(what, s);
+            total += n * UNIT_MS[i];
+            if (total > MAX_MS || total < 0) {
+                throw new IllegalArgumentException("duration out of range");
             }
-            lastUnit = unit;
-            if (n > Long.MAX_VALUE / MILLIS[unit] || total > Long.MAX_VALUE - n * MILLIS[unit]) {
-                throw ThanosException.badData("invalid " + what + " \"" + s + "\": duration out of range");
-            }
-            total += n * MILLIS[unit];
         }
         return total;
     }
 
-    private static ThanosException bad(String what, String s) {
-        return ThanosException.badData("invalid " + what + " \"" + s + "\": not a valid duration string");
+    /** Milliseconds in the duration; a {@link ThanosException} naming {@code what} (a flag or field) when invalid. */
+    public static long parseMillis(String what, String s) {
+        try {
+            return parse(s == null ? "" : s);
+        } catch (IllegalArgumentException e) {
+            throw ThanosException.badData("invalid " + what + " \"" + s + "\": " + e.getMessage());
+        }
     }
 
-    /** Formats milliseconds the way Prometheus prints durations, e.g. {@code 1h30m}. */
+    /** Prints milliseconds as Prometheus does: {@code 1h30m}, {@code 90d} rather than {@code 12w6d}, {@code 0s}. */
     public static String format(long ms) {
         if (ms == 0) {
             return "0s";
@@ -70,10 +78,16 @@ public final class Durations {
             sb.append('-');
             ms = -ms;
         }
-        for (int u = 0; u < UNITS.length; u++) {
-            if (ms >= MILLIS[u]) {
-                sb.append(ms / MILLIS[u]).append(UNITS[u]);
-                ms %= MILLIS[u];
+        for (int i = 0; i < UNITS.length; i++) {
+            long mult = UNIT_MS[i];
+            boolean exactOnly = i < 2; // years and weeks only when they divide evenly
+            if (exactOnly && ms % mult != 0) {
+                continue;
+            }
+            long v = ms / mult;
+            if (v > 0) {
+                sb.append(v).append(UNITS[i]);
+                ms -= v * mult;
             }
         }
         return sb.toString();

@@ -16,6 +16,8 @@ import io.thanosj.store.SampleSeriesSet;
 import io.thanosj.store.StoreServer;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The PromQL engine's view of a StoreAPI (usually the proxy over every endpoint): each select is
@@ -42,10 +44,10 @@ public final class StoreQueryable implements Queryable {
                 .setRange(hints.range());
         if (opts.dedup() && !opts.replicaLabels().isEmpty()) {
             SeriesRequest dedupReq = Dedup.request(req.build(), opts.replicaLabels());
-            return new Deduplicated(Dedup.penalty(store.series(dedupReq), hints.start(), hints.end(),
+            return EngineSeriesSet.deduplicated(Dedup.penalty(store.series(dedupReq), hints.start(), hints.end(),
                     Dedup.isCounterFunction(hints.func())));
         }
-        return new Decoded(store.series(req.build()));
+        return EngineSeriesSet.decoded(store.series(req.build()));
     }
 
     @Override
@@ -64,71 +66,58 @@ public final class StoreQueryable implements Queryable {
         return opts.partialResponse() ? PartialResponseStrategy.WARN : PartialResponseStrategy.ABORT;
     }
 
-    /** Deduplicated series, already decoded by the penalty algorithm. */
-    private static final class Deduplicated implements SeriesSet {
-        private final SampleSeriesSet in;
+    /**
+     * The engine's cursor over a store cursor: deduplicated series come decoded by the penalty
+     * algorithm, others have their chunks decoded on demand. Both sources move the same way, so one
+     * adapter takes the source's methods.
+     */
+    private static final class EngineSeriesSet implements SeriesSet {
+        private final BooleanSupplier next;
+        private final Supplier<Labels> labels;
+        private final Supplier<SampleIterator> iterator;
+        private final Supplier<List<String>> warnings;
+        private final Runnable close;
 
-        Deduplicated(SampleSeriesSet in) {
-            this.in = in;
+        private EngineSeriesSet(BooleanSupplier next, Supplier<Labels> labels, Supplier<SampleIterator> iterator,
+                Supplier<List<String>> warnings, Runnable close) {
+            this.next = next;
+            this.labels = labels;
+            this.iterator = iterator;
+            this.warnings = warnings;
+            this.close = close;
+        }
+
+        static SeriesSet deduplicated(SampleSeriesSet in) {
+            return new EngineSeriesSet(in::next, in::labels, in::iterator, in::warnings, in::close);
+        }
+
+        static SeriesSet decoded(io.thanosj.store.SeriesSet in) {
+            return new EngineSeriesSet(in::next, in::labels, () -> new ChunkSeriesIterator(in.chunks()), in::warnings, in::close);
         }
 
         @Override
         public boolean next() {
-            return in.next();
+            return next.getAsBoolean();
         }
 
         @Override
         public Labels labels() {
-            return in.labels();
+            return labels.get();
         }
 
         @Override
         public SampleIterator iterator() {
-            return in.iterator();
+            return iterator.get();
         }
 
         @Override
         public List<String> warnings() {
-            return in.warnings();
+            return warnings.get();
         }
 
         @Override
         public void close() {
-            in.close();
-        }
-    }
-
-    /** A store cursor seen as the engine's cursor: same series, chunks decoded on demand. */
-    private static final class Decoded implements SeriesSet {
-        private final io.thanosj.store.SeriesSet in;
-
-        Decoded(io.thanosj.store.SeriesSet in) {
-            this.in = in;
-        }
-
-        @Override
-        public boolean next() {
-            return in.next();
-        }
-
-        @Override
-        public Labels labels() {
-            return in.labels();
-        }
-
-        @Override
-        public SampleIterator iterator() {
-            return new ChunkSeriesIterator(in.chunks());
-        }
-
-        @Override
-        public List<String> warnings() {
-            return in.warnings();
-        }
-
-        @Override
-        public void close() {
-            in.close();
+            close.run();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.thanosj.promql.parser;
 
+import io.thanosj.model.Durations;
 import java.util.List;
 
 /** A range vector selector {@code selector[range]}; offset and {@code @} live on the inner selector. */

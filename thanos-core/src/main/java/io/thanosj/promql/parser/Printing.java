@@ -1,5 +1,7 @@
 package io.thanosj.promql.parser;
 
+import io.thanosj.model.Durations;
+
 /** Suffixes shared by the printers of selectors and subqueries. */
 final class Printing {
     private Printing() {}

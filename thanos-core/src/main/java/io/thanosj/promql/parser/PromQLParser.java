@@ -1,5 +1,6 @@
 package io.thanosj.promql.parser;
 
+import io.thanosj.model.Durations;
 import io.thanosj.model.Labels;
 import io.thanosj.model.MatchType;
 import io.thanosj.model.Matcher;

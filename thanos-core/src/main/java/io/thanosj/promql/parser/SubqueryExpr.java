@@ -1,5 +1,6 @@
 package io.thanosj.promql.parser;
 
+import io.thanosj.model.Durations;
 import java.util.List;
 
 /** A subquery {@code expr[range:step] @ t offset d}; a step of 0 means the engine's default interval. */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.thanosj.model.Labels;
 import io.thanosj.model.LabelsBuilder;
 import io.thanosj.model.ThanosException;
-import io.thanosj.promql.parser.Durations;
+import io.thanosj.model.Durations;
 import io.thanosj.promql.parser.GoStrconv;
 import io.thanosj.promql.storage.InMemoryStorage;
 import java.io.IOException;

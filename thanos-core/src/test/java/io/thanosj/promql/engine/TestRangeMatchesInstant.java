@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.thanosj.model.Labels;
 import io.thanosj.model.ThanosException;
-import io.thanosj.promql.parser.Durations;
+import io.thanosj.model.Durations;
 import io.thanosj.promql.parser.PromQLParser;
 import io.thanosj.promql.parser.ValueType;
 import io.thanosj.promql.storage.InMemoryStorage;

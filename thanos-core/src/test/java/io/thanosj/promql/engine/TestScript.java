@@ -1,7 +1,7 @@
 package io.thanosj.promql.engine;
 
 import io.thanosj.model.Labels;
-import io.thanosj.promql.parser.Durations;
+import io.thanosj.model.Durations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

@@ -1,5 +1,6 @@
 package io.thanosj.promql.parser;
 
+import io.thanosj.model.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
