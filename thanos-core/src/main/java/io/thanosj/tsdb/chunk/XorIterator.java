@@ -4,25 +4,41 @@ import io.thanosj.model.SampleIterator;
 import io.thanosj.model.ThanosException;
 
 /**
- * Decodes an XOR chunk sample by sample. Reusable through {@link XorChunk#iterator(SampleIterator)};
- * allocates nothing per sample. Corrupt data raises {@link ThanosException} naming the chunk's origin.
+ * Decodes an XOR chunk in batches of up to {@link #BATCH} samples into its own primitive arrays and
+ * serves {@link #next}, {@link #t} and {@link #v} from them. Reusable through
+ * {@link XorChunk#iterator(SampleIterator)}; the arrays grow to the largest batch seen (at most
+ * {@code BATCH + 1} entries each) and nothing is allocated per sample. Corrupt data raises
+ * {@link ThanosException} naming the chunk's origin, on the {@code next} call that reaches the bad
+ * sample: the samples before it are served first, as Prometheus's iterator does.
  *
- * <p>The stream position is one int of bits. From the third sample on, {@link #next} copies it into
- * a local, takes the timestamp prefix, the delta of delta, the value control bits and usually the
- * value's significant bits from two {@link BitReader#peek 8-byte peeks}, and stores the position
- * back once. Running past the end is checked once per sample against {@link #endBit}; a chunk can
- * therefore never loop, and at most one garbage sample is computed before the error is raised.
+ * <p>Why batches: decoding one sample per {@code next} call stores and reloads the decoder state
+ * (bit position, time, delta, value, window) through fields on every sample, which puts memory
+ * round trips on the bit position's dependency chain. {@link #decode} keeps all of it in locals for
+ * a whole batch; the per-sample work left in {@code next} is an index increment.
+ *
+ * <p>Slot 0 of the arrays holds the sample before the batch (a sentinel before the first one), so
+ * {@link #t} and {@link #v} need no check; batch samples sit at 1 to {@link #filled}.
  */
 final class XorIterator implements SampleIterator {
+    /** Samples decoded per batch: whole chunks of the usual 120 samples, a bounded buffer for big ones. */
+    static final int BATCH = 256;
+
+    private long[] ts = {Long.MIN_VALUE};
+    private double[] vs = {0};
+    private int cur;                 // current sample's slot; 0 before the first
+    private int filled;              // last slot of the batch
+    private ThanosException pending; // corruption found right after the batch
+
     private byte[] b;
     private int base;     // byte index of the bit stream (after the 2-byte sample count)
-    private int pos;      // bits consumed
-    private int endBit;   // bits in the stream
     private XorChunk chunk;
     private int total;
-    private int read;
     private boolean done;
 
+    // Decoder state after the last decoded sample.
+    private int pos;      // bits consumed
+    private int endBit;   // bits in the stream
+    private int read;     // samples decoded
     private long t;
     private long vbits;
     private long tDelta;
@@ -39,49 +55,192 @@ final class XorIterator implements SampleIterator {
         total = c.numSamples();
         read = 0;
         done = false;
+        pending = null;
         t = Long.MIN_VALUE;
         vbits = 0;
         tDelta = 0;
         width = 64;
         trailing = 0;
+        cur = 0;
+        filled = 0;
+        ts[0] = Long.MIN_VALUE;
+        vs[0] = 0;
     }
 
     @Override
     public boolean next() {
-        final int n = read;
-        if (n >= total) {
+        final int i = cur + 1;
+        if (i <= filled) {
+            cur = i;
+            return true;
+        }
+        return nextBatch();
+    }
+
+    @Override
+    public boolean seek(long target) {
+        if (done) {
+            return false;
+        }
+        while (cur == 0 || ts[cur] < target) {
+            if (!next()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public long t() {
+        return ts[cur];
+    }
+
+    @Override
+    public double v() {
+        return vs[cur];
+    }
+
+    /** Decodes the next batch and moves to its first sample; false at the end, throws at corruption. */
+    private boolean nextBatch() {
+        if (pending != null) {
+            throw fail();
+        }
+        if (read >= total) {
             done = true;
             return false;
         }
-        if (n < 2) {
-            return nextHead(n);
+        final int n = Math.min(total - read, BATCH);
+        // The slot before the batch keeps the last sample for t()/v() until next() moves on.
+        final long lastT = ts[cur];
+        final double lastV = vs[cur];
+        if (ts.length <= n) {
+            final int size = Math.max(n + 1, Math.min(2 * ts.length, BATCH + 1));
+            ts = new long[size];
+            vs = new double[size];
         }
+        ts[0] = lastT;
+        vs[0] = lastV;
+        cur = 0;
+        int k = 1;
+        if (read == 0) {
+            head(k);
+            k += read;
+        }
+        if (k <= n && pending == null) {
+            k = decode(k, n);
+        }
+        filled = k - 1;
+        if (filled == 0) {
+            throw fail();
+        }
+        cur = 1;
+        return true;
+    }
+
+    /**
+     * Decodes samples into slots {@code from} to {@code to} and returns the slot after the last one
+     * decoded; stops early, setting {@link #pending}, at corruption.
+     *
+     * <p>Per sample, two {@link BitReader#peek 8-byte peeks}: one for the timestamp prefix, the delta
+     * of delta and the value's control bits, one for the value's significant bits. Running past the
+     * end is checked once per sample against {@link #endBit}; a chunk can therefore never loop, and at
+     * most one garbage sample is computed, never stored.
+     */
+    private int decode(int from, int to) {
         final byte[] bytes = b;
         final int off = base;
-        final int p = pos;
-        // Timestamp: a delta of delta behind the prefix '0' (0), '10' (14 bits), '110' (17), '1110'
-        // (20) or '1111' (64). Decoded without branches, as the prefix follows the scrape jitter and
-        // defeats prediction; only the rare 64-bit form takes a separate path. Widths come from
-        // constants indexed by the prefix length: fewer dependent steps than arithmetic on it.
-        final long w = BitReader.peek(bytes, off, p);
-        final int ones = Long.numberOfLeadingZeros(~w);
-        if (ones >= 4) {
-            return nextWide(n);
+        final int end = endBit;
+        final long[] tsa = ts;
+        final double[] vsa = vs;
+        long td = tDelta;
+        long w;
+        if (read == 1) {
+            // The second sample's time is a uvarint delta; after it the value is coded as in later
+            // samples. Entering the loop one bit early with a '0' prefix (a zero delta of delta) in
+            // front of the value bits decodes it without a per-sample test.
+            td = readUvarint();
+            if (pending != null) {
+                return from;
+            }
+            w = BitReader.peek(bytes, off, pos) >>> 1;
+            pos--;
+        } else {
+            w = BitReader.peek(bytes, off, pos);
         }
-        final int sh = ones << 3;
-        final int s1 = (int) (0x18_14_10_01L >>> sh) & 0xff; // prefix and value: 1, 16, 20 or 24 bits
-        final int sz = (int) (0x14_11_0e_00L >>> sh) & 0xff; // value: 0, 14, 17 or 20 bits
-        final long td = tDelta + dod(w, ones + 1, sz);
-        tDelta = td;
-        t += td;
-        // The value's control bits are in the same peek, at most 24 + 13 bits in.
-        final int end = value(bytes, off, p + s1, w << s1);
-        if (end > endBit) {
-            throw truncated();
+        int p = pos;
+        long tt = t;
+        long v = vbits;
+        int wb = width;
+        int tr = trailing;
+        int k = from;
+        while (true) {
+            // Timestamp: a delta of delta behind the prefix '0' (0), '10' (14 bits), '110' (17), '1110'
+            // (20) or '1111' (64). Decoded without branches, as the prefix follows the scrape jitter and
+            // defeats prediction; only the rare 64-bit form takes a separate path. Widths come from
+            // constants indexed by the prefix length: fewer dependent steps than arithmetic on it.
+            final int ones = Long.numberOfLeadingZeros(~w);
+            final int q;
+            final long wv;
+            if (ones < 4) {
+                final int sh = ones << 3;
+                final int s1 = (int) (0x18_14_10_01L >>> sh) & 0xff; // prefix and delta: 1, 16, 20 or 24 bits
+                final int sz = (int) (0x14_11_0e_00L >>> sh) & 0xff; // delta: 0, 14, 17 or 20 bits
+                td += dod(w, ones + 1, sz);
+                q = p + s1;
+                wv = w << s1; // the value's control bits are in the same peek, at most 24 + 13 bits in
+            } else {
+                td += BitReader.bits(bytes, off, p + 4, 64);
+                q = p + 68;
+                wv = BitReader.peek(bytes, off, q);
+            }
+            tt += td;
+            // Value: '0' same value, '10' previous window, '11' new window of 5 bits leading zeros and
+            // 6 bits significant bits (0 meaning 64). Masks select between the cases so that no branch
+            // depends on the data.
+            final int c0 = (int) (wv >>> 63);
+            final int fresh = c0 & (int) (wv >>> 62);
+            final int mFresh = -fresh;
+            final int nl = (int) (wv >>> 57) & 31;
+            final int nm = (((int) (wv >>> 51) - 1) & 63) + 1;
+            final int ntr = 64 - nl - nm;
+            if ((ntr & mFresh) < 0) {
+                pending = badWindow(read + k - from, nl, nm);
+                break;
+            }
+            wb ^= (wb ^ nm) & mFresh;
+            tr ^= (tr ^ ntr) & mFresh;
+            final int mbits = wb & -c0;
+            final int px = q + 1 + c0 + 11 * fresh;
+            // This load is off the position's dependency chain: only the value waits for it.
+            final long x = mbits <= BitReader.PEEK_BITS
+                    ? (BitReader.peek(bytes, off, px) >>> 1) >>> (63 - mbits)
+                    : BitReader.bits(bytes, off, px, mbits);
+            v ^= x << tr;
+            final int e = px + mbits;
+            if (e > end) {
+                pending = truncated(read + k - from);
+                break;
+            }
+            p = e;
+            tsa[k] = tt;
+            vsa[k] = Double.longBitsToDouble(v);
+            if (++k > to) {
+                break;
+            }
+            w = BitReader.peek(bytes, off, p);
         }
-        pos = end;
-        read = n + 1;
-        return true;
+        // Only decoded samples' state is kept: after corruption the iterator is finished anyway.
+        final int got = k - from;
+        read += got;
+        if (got > 0) {
+            pos = p;
+            t = tt;
+            tDelta = td;
+            vbits = v;
+            width = wb;
+            trailing = tr;
+        }
+        return k;
     }
 
     /** The {@code sz}-bit delta of delta after {@code hdr} prefix bits of {@code w}; 0 when {@code sz} is 0. */
@@ -92,73 +251,22 @@ final class XorIterator implements SampleIterator {
         return raw - (full & (((full >>> 1) - raw) >> 63));
     }
 
-    /**
-     * Decodes a value whose control bits lead {@code w} (bit {@code p} of the stream) and returns the
-     * position after it: '0' same value, '10' previous window, '11' new window of 5 bits leading zeros
-     * and 6 bits significant bits (0 meaning 64). Masks select between the cases so that no branch
-     * depends on the data.
-     */
-    private int value(byte[] bytes, int off, int p, long w) {
-        final int c0 = (int) (w >>> 63);
-        final int fresh = c0 & (int) (w >>> 62); // '11'
-        final int mFresh = -fresh;
-        final int nl = (int) (w >>> 57) & 31;
-        final int nm = 64 - ((64 - ((int) (w >>> 51) & 63)) & 63);
-        final int ntr = 64 - nl - nm;
-        if ((ntr & mFresh) < 0) {
-            throw badWindow(nl, nm);
+    /** The first sample, a varint time and a raw value, into slot {@code k}. */
+    private void head(int k) {
+        final long ux = readUvarint();
+        if (pending != null) {
+            return;
         }
-        final int wb = width ^ ((width ^ nm) & mFresh);
-        final int tr = trailing ^ ((trailing ^ ntr) & mFresh);
-        width = wb;
-        trailing = tr;
-        final int mbits = wb & -c0;
-        final int px = p + 1 + c0 + 11 * fresh;
-        // This load is off the position's dependency chain: only the value waits for it.
-        final long x = mbits <= BitReader.PEEK_BITS
-                ? (BitReader.peek(bytes, off, px) >>> 1) >>> (63 - mbits)
-                : BitReader.bits(bytes, off, px, mbits);
-        vbits ^= x << tr;
-        return px + mbits;
-    }
-
-    /** A sample whose delta of delta needs all 64 bits. */
-    private boolean nextWide(int n) {
-        tDelta += BitReader.bits(b, base, pos + 4, 64);
-        t += tDelta;
-        final int p = readValue(b, base, pos + 68);
-        if (p > endBit) {
-            throw truncated();
+        if (pos + 64 > endBit) {
+            pending = truncated(0);
+            return;
         }
-        pos = p;
-        read = n + 1;
-        return true;
-    }
-
-    /** A value at bit {@code p} on the rare paths (the second sample, after a 64-bit delta of delta). */
-    private int readValue(byte[] bytes, int off, int p) {
-        return value(bytes, off, p, BitReader.peek(bytes, off, p));
-    }
-
-    /** The first sample (varint time, raw value) and the second (uvarint delta, XORed value). */
-    private boolean nextHead(int n) {
-        int p;
-        if (n == 0) {
-            final long ux = readUvarint();
-            t = (ux >>> 1) ^ -(ux & 1);
-            vbits = BitReader.bits(b, base, pos, 64);
-            p = pos + 64;
-        } else {
-            tDelta = readUvarint();
-            t += tDelta;
-            p = readValue(b, base, pos);
-        }
-        if (p > endBit) {
-            throw truncated();
-        }
-        pos = p;
-        read = n + 1;
-        return true;
+        t = (ux >>> 1) ^ -(ux & 1);
+        vbits = BitReader.bits(b, base, pos, 64);
+        pos += 64;
+        ts[k] = t;
+        vs[k] = Double.longBitsToDouble(vbits);
+        read = 1;
     }
 
     /** Go's {@code binary.ReadUvarint} over the bit stream, 8 bits per byte, advancing {@link #pos}. */
@@ -167,7 +275,8 @@ final class XorIterator implements SampleIterator {
         int s = 0;
         for (int i = 0; i < 10; i++) {
             if (pos + 8 > endBit) {
-                throw corrupt("unexpected end of chunk data");
+                pending = truncated(read);
+                return 0;
             }
             final int c = (int) (BitReader.peek(b, base, pos) >>> 56);
             pos += 8;
@@ -180,47 +289,31 @@ final class XorIterator implements SampleIterator {
             x |= (long) (c & 0x7f) << s;
             s += 7;
         }
-        throw corrupt("varint overflows 64 bits");
+        pending = corrupt(read, "varint overflows 64 bits");
+        return 0;
     }
 
     // Kept apart so that the message building does not count against the hot methods' inlining size.
-    private ThanosException truncated() {
-        return corrupt("unexpected end of chunk data");
+    private ThanosException truncated(int sample) {
+        return corrupt(sample, "unexpected end of chunk data");
     }
 
-    private ThanosException badWindow(int lead, int mbits) {
-        return corrupt("invalid value encoding, " + lead + " leading zeros and " + mbits + " significant bits");
+    private ThanosException badWindow(int sample, int lead, int mbits) {
+        return corrupt(sample, "invalid value encoding, " + lead + " leading zeros and " + mbits + " significant bits");
     }
 
-    private ThanosException corrupt(String detail) {
-        ThanosException e = ThanosException.corrupted("decode XOR chunk" + chunk.where() + ": " + detail
-                + " (sample " + (read + 1) + " of " + total + ")");
+    private ThanosException corrupt(int sample, String detail) {
+        return ThanosException.corrupted("decode XOR chunk" + chunk.where() + ": " + detail
+                + " (sample " + (sample + 1) + " of " + total + ")");
+    }
+
+    /** The pending error, leaving the iterator finished. */
+    private ThanosException fail() {
+        final ThanosException e = pending;
+        pending = null;
         read = total;
         done = true;
         return e;
-    }
-
-    @Override
-    public boolean seek(long ts) {
-        if (done) {
-            return false;
-        }
-        while (read == 0 || ts > t) {
-            if (!next()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    @Override
-    public long t() {
-        return t;
-    }
-
-    @Override
-    public double v() {
-        return Double.longBitsToDouble(vbits);
     }
 
     // State for XorAppender.continuing.
