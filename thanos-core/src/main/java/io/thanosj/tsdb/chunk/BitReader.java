@@ -31,6 +31,13 @@ final class BitReader {
         return w << (bit & 7);
     }
 
+    /** As {@link #peek} at absolute bit {@code bit} of the array: no base to add on the caller's chain. */
+    static long peekAt(byte[] b, long bit) {
+        final int i = (int) (bit >>> 3);
+        final long w = i <= b.length - 8 ? (long) LONG_BE.get(b, i) : tail(b, i);
+        return w << (bit & 7);
+    }
+
     /** The array's last bytes, zero-padded to 8; all zero beyond the array. */
     private static long tail(byte[] b, int i) {
         final int last = b.length - 8;

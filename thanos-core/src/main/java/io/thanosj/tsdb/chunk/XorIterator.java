@@ -149,7 +149,8 @@ final class XorIterator implements SampleIterator {
     private int decode(int from, int to) {
         final byte[] bytes = b;
         final int off = base;
-        final int end = endBit;
+        final long origin = (long) off << 3;
+        final long end = origin + endBit;
         final long[] tsa = ts;
         final double[] vsa = vs;
         long td = tDelta;
@@ -167,56 +168,65 @@ final class XorIterator implements SampleIterator {
         } else {
             w = BitReader.peek(bytes, off, pos);
         }
-        int p = pos;
+        long p = origin + pos;
         long tt = t;
         long v = vbits;
         int wb = width;
         int tr = trailing;
         int k = from;
-        while (true) {
-            // Timestamp: a delta of delta behind the prefix '0' (0), '10' (14 bits), '110' (17), '1110'
-            // (20) or '1111' (64). Decoded without branches, as the prefix follows the scrape jitter and
-            // defeats prediction; only the rare 64-bit form takes a separate path. Widths come from
-            // constants indexed by the prefix length: fewer dependent steps than arithmetic on it.
-            final int ones = Long.numberOfLeadingZeros(~w);
-            final int q;
+        for (; k <= to; k++) {
+            final long q;
             final long wv;
-            if (ones < 4) {
-                final int sh = ones << 3;
-                final int s1 = (int) (0x18_14_10_01L >>> sh) & 0xff; // prefix and delta: 1, 16, 20 or 24 bits
-                final int sz = (int) (0x14_11_0e_00L >>> sh) & 0xff; // delta: 0, 14, 17 or 20 bits
-                td += dod(w, ones + 1, sz);
+            if (w >>> 62 != 3) {
+                // '0' or '10': chosen without a branch, as the choice follows the scrape jitter.
+                final long m0 = w >> 63;
+                final long raw = (w << 2) >>> 50;
+                td += (raw - (0x4000 & ((0x2000 - raw) >> 63))) & m0;
+                final int s1 = 1 + ((int) m0 & 15);
                 q = p + s1;
-                wv = w << s1; // the value's control bits are in the same peek, at most 24 + 13 bits in
+                wv = w << s1;
             } else {
-                td += BitReader.bits(bytes, off, p + 4, 64);
-                q = p + 68;
-                wv = BitReader.peek(bytes, off, q);
+                final int ones = Long.numberOfLeadingZeros(~w);
+                if (ones < 4) {
+                    final int sh = ones << 3;
+                    final int s1 = (int) (0x18_14_10_01L >>> sh) & 0xff; // prefix and delta: 1, 16, 20 or 24 bits
+                    final int sz = (int) (0x14_11_0e_00L >>> sh) & 0xff; // delta: 0, 14, 17 or 20 bits
+                    td += dod(w, ones + 1, sz);
+                    q = p + s1;
+                    wv = w << s1; // the value's control bits are in the same peek, at most 24 + 13 bits in
+                } else {
+                    td += BitReader.bits(bytes, off, (int) (p - origin) + 4, 64);
+                    q = p + 68;
+                    wv = BitReader.peekAt(bytes, q);
+                }
             }
             tt += td;
-            // Value: '0' same value, '10' previous window, '11' new window of 5 bits leading zeros and
-            // 6 bits significant bits (0 meaning 64). Masks select between the cases so that no branch
-            // depends on the data.
-            final int c0 = (int) (wv >>> 63);
-            final int fresh = c0 & (int) (wv >>> 62);
-            final int mFresh = -fresh;
-            final int nl = (int) (wv >>> 57) & 31;
-            final int nm = (((int) (wv >>> 51) - 1) & 63) + 1;
-            final int ntr = 64 - nl - nm;
-            if ((ntr & mFresh) < 0) {
-                pending = badWindow(read + k - from, nl, nm);
-                break;
+            final long e;
+            if (wv >= 0) {
+                e = q + 1;
+            } else {
+                final long px;
+                if (wv << 1 >= 0) {
+                    px = q + 2;
+                } else {
+                    final int nl = (int) (wv >>> 57) & 31;
+                    final int nm = (((int) (wv >>> 51) - 1) & 63) + 1;
+                    final int ntr = 64 - nl - nm;
+                    if (ntr < 0) {
+                        pending = badWindow(read + k - from, nl, nm);
+                        break;
+                    }
+                    wb = nm;
+                    tr = ntr;
+                    px = q + 13;
+                }
+                // This load is off the position's dependency chain: only the value waits for it.
+                final long x = wb <= BitReader.PEEK_BITS
+                        ? BitReader.peekAt(bytes, px) >>> (64 - wb)
+                        : BitReader.bits(bytes, off, (int) (px - origin), wb);
+                v ^= x << tr;
+                e = px + wb;
             }
-            wb ^= (wb ^ nm) & mFresh;
-            tr ^= (tr ^ ntr) & mFresh;
-            final int mbits = wb & -c0;
-            final int px = q + 1 + c0 + 11 * fresh;
-            // This load is off the position's dependency chain: only the value waits for it.
-            final long x = mbits <= BitReader.PEEK_BITS
-                    ? (BitReader.peek(bytes, off, px) >>> 1) >>> (63 - mbits)
-                    : BitReader.bits(bytes, off, px, mbits);
-            v ^= x << tr;
-            final int e = px + mbits;
             if (e > end) {
                 pending = truncated(read + k - from);
                 break;
@@ -224,16 +234,13 @@ final class XorIterator implements SampleIterator {
             p = e;
             tsa[k] = tt;
             vsa[k] = Double.longBitsToDouble(v);
-            if (++k > to) {
-                break;
-            }
-            w = BitReader.peek(bytes, off, p);
+            w = BitReader.peekAt(bytes, p);
         }
         // Only decoded samples' state is kept: after corruption the iterator is finished anyway.
         final int got = k - from;
         read += got;
         if (got > 0) {
-            pos = p;
+            pos = (int) (p - origin);
             t = tt;
             tDelta = td;
             vbits = v;
