@@ -180,8 +180,8 @@ final class XorIterator implements SampleIterator {
             if (w >>> 62 != 3) {
                 // '0' or '10': chosen without a branch, as the choice follows the scrape jitter.
                 final long m0 = w >> 63;
-                final long raw = (w << 2) >>> 50;
-                td += (raw - (0x4000 & ((0x2000 - raw) >> 63))) & m0;
+                // 14 bits in [-8191, 8192]: sign-extend the field minus one, then add the one back.
+                td += ((((w << 2) - (1L << 50)) >> 50) + 1) & m0;
                 final int s1 = 1 + ((int) m0 & 15);
                 q = p + s1;
                 wv = w << s1;
