@@ -31,11 +31,22 @@ final class BitReader {
         return w << (bit & 7);
     }
 
-    /** As {@link #peek} at absolute bit {@code bit} of the array: no base to add on the caller's chain. */
-    static long peekAt(byte[] b, long bit) {
-        final int i = (int) (bit >>> 3);
-        final long w = i <= b.length - 8 ? (long) LONG_BE.get(b, i) : tail(b, i);
-        return w << (bit & 7);
+    /**
+     * As {@link #peek} at absolute bit {@code bit} of the array, for callers that have checked that
+     * the 8 bytes from {@code bit >>> 3} lie in the array: no padding test and no base to add on the
+     * caller's dependency chain. The array access itself still checks its index.
+     */
+    static long peekIn(byte[] b, long bit) {
+        return (long) LONG_BE.get(b, (int) (bit >>> 3)) << (bit & 7);
+    }
+
+    /** As {@link #bits}, under the terms of {@link #peekIn}, for the 8 bytes at its last 32 bits too. */
+    static long bitsIn(byte[] b, long bit, int n) {
+        if (n <= PEEK_BITS) {
+            return peekIn(b, bit) >>> (64 - n);
+        }
+        final int hi = n - 32;
+        return (peekIn(b, bit) >>> (64 - hi)) << 32 | peekIn(b, bit + hi) >>> 32;
     }
 
     /** The array's last bytes, zero-padded to 8; all zero beyond the array. */

@@ -2,6 +2,7 @@ package io.thanosj.tsdb.chunk;
 
 import io.thanosj.model.SampleIterator;
 import io.thanosj.model.ThanosException;
+import java.util.Arrays;
 
 /**
  * Decodes an XOR chunk in batches of up to {@link #BATCH} samples into its own primitive arrays and
@@ -23,13 +24,22 @@ final class XorIterator implements SampleIterator {
     /** Samples decoded per batch: whole chunks of the usual 120 samples, a bounded buffer for big ones. */
     static final int BATCH = 256;
 
-    private long[] ts = {Long.MIN_VALUE};
-    private double[] vs = {0};
+    /**
+     * How far past a sample's first bit {@link #decode} may load 8 bytes: 113 bits (a 64-bit delta of
+     * delta after its 4-bit prefix, 13 control bits, then 64 value bits read as two halves).
+     */
+    private static final int LOOKAHEAD_BITS = 113;
+
+    // Slot i holds a timestamp at 2i and the raw bits of its value at 2i + 1: one array, so that the
+    // decode loop keeps one register fewer busy.
+    private long[] samples = {Long.MIN_VALUE, 0};
     private int cur;                 // current sample's slot; 0 before the first
     private int filled;              // last slot of the batch
     private ThanosException pending; // corruption found right after the batch
 
     private byte[] b;
+    // The chunk's last bytes (at most 22, see decode) and zeros, for decoding near the array's end.
+    private final byte[] tail = new byte[64];
     private int base;     // byte index of the bit stream (after the 2-byte sample count)
     private XorChunk chunk;
     private int total;
@@ -42,8 +52,7 @@ final class XorIterator implements SampleIterator {
     private long t;
     private long vbits;
     private long tDelta;
-    private int width;    // significant bits of the current value window
-    private int trailing; // trailing zero bits of the window
+    private int window;   // the value window: significant bits << 8 | trailing zero bits
 
     void reset(XorChunk c) {
         chunk = c;
@@ -59,12 +68,11 @@ final class XorIterator implements SampleIterator {
         t = Long.MIN_VALUE;
         vbits = 0;
         tDelta = 0;
-        width = 64;
-        trailing = 0;
+        window = 64 << 8;
         cur = 0;
         filled = 0;
-        ts[0] = Long.MIN_VALUE;
-        vs[0] = 0;
+        samples[0] = Long.MIN_VALUE;
+        samples[1] = 0;
     }
 
     @Override
@@ -82,7 +90,7 @@ final class XorIterator implements SampleIterator {
         if (done) {
             return false;
         }
-        while (cur == 0 || ts[cur] < target) {
+        while (cur == 0 || samples[cur << 1] < target) {
             if (!next()) {
                 return false;
             }
@@ -92,12 +100,12 @@ final class XorIterator implements SampleIterator {
 
     @Override
     public long t() {
-        return ts[cur];
+        return samples[cur << 1];
     }
 
     @Override
     public double v() {
-        return vs[cur];
+        return Double.longBitsToDouble(samples[(cur << 1) + 1]);
     }
 
     /** Decodes the next batch and moves to its first sample; false at the end, throws at corruption. */
@@ -111,15 +119,13 @@ final class XorIterator implements SampleIterator {
         }
         final int n = Math.min(total - read, BATCH);
         // The slot before the batch keeps the last sample for t()/v() until next() moves on.
-        final long lastT = ts[cur];
-        final double lastV = vs[cur];
-        if (ts.length <= n) {
-            final int size = Math.max(n + 1, Math.min(2 * ts.length, BATCH + 1));
-            ts = new long[size];
-            vs = new double[size];
+        final long lastT = samples[cur << 1];
+        final long lastV = samples[(cur << 1) + 1];
+        if (samples.length < 2 * (n + 1)) {
+            samples = new long[2 * Math.max(n + 1, Math.min(samples.length, BATCH + 1))];
         }
-        ts[0] = lastT;
-        vs[0] = lastV;
+        samples[0] = lastT;
+        samples[1] = lastV;
         cur = 0;
         int k = 1;
         if (read == 0) {
@@ -141,100 +147,131 @@ final class XorIterator implements SampleIterator {
      * Decodes samples into slots {@code from} to {@code to} and returns the slot after the last one
      * decoded; stops early, setting {@link #pending}, at corruption.
      *
-     * <p>Per sample, two {@link BitReader#peek 8-byte peeks}: one for the timestamp prefix, the delta
-     * of delta and the value's control bits, one for the value's significant bits. Running past the
-     * end is checked once per sample against {@link #endBit}; a chunk can therefore never loop, and at
-     * most one garbage sample is computed, never stored.
+     * <p>Per sample, two {@link BitReader#peekIn 8-byte loads}: one for the timestamp prefix, the
+     * delta of delta and the value's control bits, one for the value's significant bits. The bit
+     * position, the one loop-carried dependency that waits for loads, is kept short: the common
+     * delta-of-delta prefixes '0' and '10' are told apart without a branch (the choice follows the
+     * scrape jitter, which defeats prediction), while the value's control bits, usually repeating,
+     * are branched on, so that predicted samples advance the position without waiting for their bits.
+     *
+     * <p>Running past the end is checked once per sample, against {@code lim}: the stream's end or,
+     * when the array ends first, the last position from which a whole sample ({@link #LOOKAHEAD_BITS})
+     * can be loaded. Beyond that the loop continues on a zero-padded copy of the chunk's last bytes
+     * ({@link #tail}), so loads need no test of their own. A chunk can therefore never loop, and at
+     * most one garbage sample is computed, never counted.
      */
     private int decode(int from, int to) {
-        final byte[] bytes = b;
-        final int off = base;
-        final long origin = (long) off << 3;
-        final long end = origin + endBit;
-        final long[] tsa = ts;
-        final double[] vsa = vs;
+        byte[] bytes = b;
+        long origin = (long) base << 3;
+        long end = origin + endBit;
+        long lim = Math.min(end, ((long) bytes.length - 8) * 8 - LOOKAHEAD_BITS);
+        final long[] out = samples;
         long td = tDelta;
-        long w;
-        if (read == 1) {
-            // The second sample's time is a uvarint delta; after it the value is coded as in later
-            // samples. Entering the loop one bit early with a '0' prefix (a zero delta of delta) in
-            // front of the value bits decodes it without a per-sample test.
+        // The second sample's time is a uvarint delta; after it the value is coded as in later
+        // samples. Entering the loop one bit early with a '0' prefix (a zero delta of delta) in
+        // front of the value bits decodes it without a per-sample test.
+        boolean second = read == 1;
+        if (second) {
             td = readUvarint();
             if (pending != null) {
                 return from;
             }
-            w = BitReader.peek(bytes, off, pos) >>> 1;
-            pos--;
-        } else {
-            w = BitReader.peek(bytes, off, pos);
         }
-        long p = origin + pos;
+        long p = origin + pos - (second ? 1 : 0);
         long tt = t;
         long v = vbits;
-        int wb = width;
-        int tr = trailing;
+        int win = window;
         int k = from;
-        for (; k <= to; k++) {
-            final long q;
-            final long wv;
-            if (w >>> 62 != 3) {
-                // '0' or '10': chosen without a branch, as the choice follows the scrape jitter.
-                final long m0 = w >> 63;
-                // 14 bits in [-8191, 8192]: sign-extend the field minus one, then add the one back.
-                td += ((((w << 2) - (1L << 50)) >> 50) + 1) & m0;
-                final int s1 = 1 + ((int) m0 & 15);
-                q = p + s1;
-                wv = w << s1;
-            } else {
-                final int ones = Long.numberOfLeadingZeros(~w);
-                if (ones < 4) {
-                    final int sh = ones << 3;
-                    final int s1 = (int) (0x18_14_10_01L >>> sh) & 0xff; // prefix and delta: 1, 16, 20 or 24 bits
-                    final int sz = (int) (0x14_11_0e_00L >>> sh) & 0xff; // delta: 0, 14, 17 or 20 bits
-                    td += dod(w, ones + 1, sz);
+        decoding:
+        while (k <= to) {
+            if (p > lim) {
+                // Near the array's end: continue on a zero-padded copy of the chunk's last bytes.
+                final int at = (int) (p >>> 3);
+                final int n = (int) (end >>> 3) - at;
+                final byte[] padded = tail;
+                System.arraycopy(bytes, at, padded, 0, n);
+                Arrays.fill(padded, n, padded.length, (byte) 0);
+                final long shift = (long) at << 3;
+                bytes = padded;
+                p -= shift;
+                origin -= shift;
+                end -= shift;
+                lim = end;
+            }
+            long w = second ? BitReader.peekIn(bytes, p + 1) >>> 1 : BitReader.peekIn(bytes, p);
+            second = false;
+            for (; k <= to; k++) {
+                // Timestamp: a delta of delta behind the prefix '0' (0), '10' (14 bits), '110' (17),
+                // '1110' (20) or '1111' (64).
+                final long q;
+                final long wv;
+                if (w >>> 62 != 3) {
+                    final long m0 = w >> 63; // all ones for '10'
+                    // 14 bits in [-8191, 8192]: sign-extend the field minus one, then add the one back.
+                    td += ((((w << 2) - (1L << 50)) >> 50) + 1) & m0;
+                    final int s1 = 1 + ((int) m0 & 15);
                     q = p + s1;
-                    wv = w << s1; // the value's control bits are in the same peek, at most 24 + 13 bits in
+                    wv = w << s1; // the value's control bits follow in the same load
                 } else {
-                    td += BitReader.bits(bytes, off, (int) (p - origin) + 4, 64);
-                    q = p + 68;
-                    wv = BitReader.peekAt(bytes, q);
-                }
-            }
-            tt += td;
-            final long e;
-            if (wv >= 0) {
-                e = q + 1;
-            } else {
-                final long px;
-                if (wv << 1 >= 0) {
-                    px = q + 2;
-                } else {
-                    final int nl = (int) (wv >>> 57) & 31;
-                    final int nm = (((int) (wv >>> 51) - 1) & 63) + 1;
-                    final int ntr = 64 - nl - nm;
-                    if (ntr < 0) {
-                        pending = badWindow(read + k - from, nl, nm);
-                        break;
+                    final int ones = Long.numberOfLeadingZeros(~w);
+                    if (ones < 4) {
+                        final int s1 = ones == 2 ? 20 : 24;
+                        td += dod(w, ones + 1, s1 - ones - 1);
+                        q = p + s1;
+                        wv = w << s1; // at most 24 + 13 bits in
+                    } else {
+                        td += BitReader.bitsIn(bytes, p + 4, 64);
+                        q = p + 68;
+                        wv = BitReader.peekIn(bytes, q);
                     }
-                    wb = nm;
-                    tr = ntr;
-                    px = q + 13;
                 }
-                // This load is off the position's dependency chain: only the value waits for it.
-                final long x = wb <= BitReader.PEEK_BITS
-                        ? BitReader.peekAt(bytes, px) >>> (64 - wb)
-                        : BitReader.bits(bytes, off, (int) (px - origin), wb);
-                v ^= x << tr;
-                e = px + wb;
+                tt += td;
+                // Value: '0' same value, '10' previous window, '11' new window of 5 bits leading zeros
+                // and 6 bits significant bits (0 meaning 64).
+                final long e;
+                if (wv >= 0) {
+                    e = q + 1;
+                } else {
+                    final long px;
+                    if (wv << 1 >= 0) {
+                        px = q + 2;
+                    } else {
+                        final int nl = (int) (wv >>> 57) & 31;
+                        final int nm = (((int) (wv >>> 51) - 1) & 63) + 1;
+                        final int ntr = 64 - nl - nm;
+                        if (ntr < 0) {
+                            final int sample = read + k - from;
+                            pending = q + 13 + nm > end ? truncated(sample) : badWindow(sample, nl, nm);
+                            break decoding;
+                        }
+                        win = nm << 8 | ntr;
+                        px = q + 13;
+                    }
+                    // This load is off the position's dependency chain: only the value waits for it.
+                    // Shift counts use their low 6 bits: -width is 64 - width, win is the trailing zeros.
+                    final int width = win >>> 8;
+                    final long x = width <= BitReader.PEEK_BITS
+                            ? BitReader.peekIn(bytes, px) >>> -width
+                            : BitReader.bitsIn(bytes, px, width);
+                    v ^= x << win;
+                    e = px + width;
+                }
+                // Stored before the check: a sample beyond the end is never counted.
+                out[2 * k] = tt;
+                out[2 * k + 1] = v;
+                p = e;
+                if (e > lim) {
+                    if (e > end) {
+                        pending = truncated(read + k - from);
+                        break decoding;
+                    }
+                    break;
+                }
+                w = BitReader.peekIn(bytes, e);
             }
-            if (e > end) {
-                pending = truncated(read + k - from);
-                break;
+            if (k <= to) {
+                k++; // the sample that reached lim
             }
-            p = e;
-            tsa[k] = tt;
-            vsa[k] = Double.longBitsToDouble(v);
-            w = BitReader.peekAt(bytes, p);
         }
         // Only decoded samples' state is kept: after corruption the iterator is finished anyway.
         final int got = k - from;
@@ -244,8 +281,7 @@ final class XorIterator implements SampleIterator {
             t = tt;
             tDelta = td;
             vbits = v;
-            width = wb;
-            trailing = tr;
+            window = win;
         }
         return k;
     }
@@ -271,8 +307,8 @@ final class XorIterator implements SampleIterator {
         t = (ux >>> 1) ^ -(ux & 1);
         vbits = BitReader.bits(b, base, pos, 64);
         pos += 64;
-        ts[k] = t;
-        vs[k] = Double.longBitsToDouble(vbits);
+        samples[2 * k] = t;
+        samples[2 * k + 1] = vbits;
         read = 1;
     }
 
@@ -333,11 +369,11 @@ final class XorIterator implements SampleIterator {
     }
 
     int leading() {
-        return 64 - width - trailing;
+        return 64 - (window >>> 8) - trailing();
     }
 
     int trailing() {
-        return trailing;
+        return window & 0xff;
     }
 
     long bitsRead() {
