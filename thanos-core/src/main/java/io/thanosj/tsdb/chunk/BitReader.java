@@ -15,6 +15,7 @@ import java.nio.ByteOrder;
  */
 final class BitReader {
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Bits guaranteed valid in a {@link #peek}: 64 minus the at most 7 bits of the shift. */
     static final int PEEK_BITS = 57;
@@ -38,6 +39,26 @@ final class BitReader {
      */
     static long peekIn(byte[] b, long bit) {
         return (long) LONG_BE.get(b, (int) (bit >>> 3)) << (bit & 7);
+    }
+
+    /**
+     * The 8 bytes from {@code bit >>> 3} as a little-endian word, under the terms of {@link #peekIn}:
+     * {@link #first} tests a bit of it without the byte swap, {@link #align} turns it into the
+     * {@link #peekIn} word. For callers whose dependency chain goes through one bit of the load.
+     */
+    static long raw(byte[] b, long bit) {
+        return (long) LONG_LE.get(b, (int) (bit >>> 3));
+    }
+
+    /** All ones if stream bit {@code bit} is set in its {@link #raw} word, else zero. */
+    static long first(long raw, long bit) {
+        // The bit is bit 7 - (bit & 7) of the lowest byte.
+        return raw << (56 + (bit & 7)) >> 63;
+    }
+
+    /** The {@link #peekIn} word from a {@link #raw} one. */
+    static long align(long raw, long bit) {
+        return Long.reverseBytes(raw) << (bit & 7);
     }
 
     /** As {@link #bits}, under the terms of {@link #peekIn}, for the 8 bytes at its last 32 bits too. */

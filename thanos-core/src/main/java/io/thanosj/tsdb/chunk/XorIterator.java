@@ -5,10 +5,10 @@ import io.thanosj.model.ThanosException;
 import java.util.Arrays;
 
 /**
- * Decodes an XOR chunk in batches of up to {@link #BATCH} samples into its own primitive arrays and
- * serves {@link #next}, {@link #t} and {@link #v} from them. Reusable through
- * {@link XorChunk#iterator(SampleIterator)}; the arrays grow to the largest batch seen (at most
- * {@code BATCH + 1} entries each) and nothing is allocated per sample. Corrupt data raises
+ * Decodes an XOR chunk in batches of up to {@link #BATCH} samples into its own primitive array and
+ * serves {@link #next}, {@link #t} and {@link #v} from it. Reusable through
+ * {@link XorChunk#iterator(SampleIterator)}; its buffers grow to the largest chunk seen (the sample
+ * array to at most {@code BATCH + 1} samples) and nothing is allocated per sample. Corrupt data raises
  * {@link ThanosException} naming the chunk's origin, on the {@code next} call that reaches the bad
  * sample: the samples before it are served first, as Prometheus's iterator does.
  *
@@ -17,18 +17,25 @@ import java.util.Arrays;
  * round trips on the bit position's dependency chain. {@link #decode} keeps all of it in locals for
  * a whole batch; the per-sample work left in {@code next} is an index increment.
  *
- * <p>Slot 0 of the arrays holds the sample before the batch (a sentinel before the first one), so
- * {@link #t} and {@link #v} need no check; batch samples sit at 1 to {@link #filled}.
+ * <p>The bit stream is first copied into {@link #buf}, followed by zeros, so that the decoder's
+ * 8-byte loads never need a test of their own: the one end test per sample bounds them all.
+ *
+ * <p>Slot 0 of the sample array holds the sample before the batch (a sentinel before the first one),
+ * so {@link #t} and {@link #v} need no check; batch samples sit at slots 1 to {@link #filled}.
  */
 final class XorIterator implements SampleIterator {
     /** Samples decoded per batch: whole chunks of the usual 120 samples, a bounded buffer for big ones. */
     static final int BATCH = 256;
 
     /**
-     * How far past a sample's first bit {@link #decode} may load 8 bytes: 113 bits (a 64-bit delta of
-     * delta after its 4-bit prefix, 13 control bits, then 64 value bits read as two halves).
+     * Zero bytes after the stream in {@link #buf}: a sample that starts at or before the stream's end
+     * loads 8 bytes from at most 113 bits further on (a 64-bit delta of delta after its 4-bit prefix,
+     * 13 control bits, then 64 value bits read as two halves).
      */
-    private static final int LOOKAHEAD_BITS = 113;
+    private static final int PAD = (113 + 7) / 8 + 8 + 1;
+
+    /** The longest a sample can be: 68 bits of timestamp, 13 control bits and 64 value bits. */
+    private static final int MAX_SAMPLE_BITS = 145;
 
     // Slot i holds a timestamp at 2i and the raw bits of its value at 2i + 1: one array, so that the
     // decode loop keeps one register fewer busy.
@@ -37,17 +44,14 @@ final class XorIterator implements SampleIterator {
     private int filled;              // last slot of the batch
     private ThanosException pending; // corruption found right after the batch
 
-    private byte[] b;
-    // The chunk's last bytes (at most 22, see decode) and zeros, for decoding near the array's end.
-    private final byte[] tail = new byte[64];
-    private int base;     // byte index of the bit stream (after the 2-byte sample count)
+    private byte[] buf = new byte[256]; // the bit stream from bit 0, then at least PAD zero bytes
     private XorChunk chunk;
     private int total;
     private boolean done;
 
     // Decoder state after the last decoded sample.
     private int pos;      // bits consumed
-    private int endBit;   // bits in the stream
+    private int endBit;   // bits in the stream, as far as total samples can reach
     private int read;     // samples decoded
     private long t;
     private long vbits;
@@ -56,12 +60,9 @@ final class XorIterator implements SampleIterator {
 
     void reset(XorChunk c) {
         chunk = c;
-        b = c.array();
-        base = c.offset() + 2;
-        pos = 0;
-        // Bounded so bit positions stay ints; no valid chunk comes near it (65535 samples of at most 145 bits).
-        endBit = (int) Math.min((long) (c.length() - 2) * 8, Integer.MAX_VALUE - 1024);
         total = c.numSamples();
+        pos = 0;
+        endBit = 0;
         read = 0;
         done = false;
         pending = null;
@@ -73,6 +74,19 @@ final class XorIterator implements SampleIterator {
         filled = 0;
         samples[0] = Long.MIN_VALUE;
         samples[1] = 0;
+    }
+
+    /** Copies the chunk's bit stream into {@link #buf}, as much of it as its samples can use. */
+    private void load() {
+        final XorChunk c = chunk;
+        // A corrupt chunk can be longer than its samples could fill; what lies beyond is never read.
+        final int len = (int) Math.min(c.length() - 2, ((long) total * MAX_SAMPLE_BITS + 7) / 8);
+        if (buf.length < len + PAD) {
+            buf = new byte[Math.max(len + PAD, Math.min(2 * buf.length, Integer.MAX_VALUE - 16))];
+        }
+        System.arraycopy(c.array(), c.offset() + 2, buf, 0, len);
+        Arrays.fill(buf, len, len + PAD, (byte) 0);
+        endBit = len * 8;
     }
 
     @Override
@@ -129,6 +143,7 @@ final class XorIterator implements SampleIterator {
         cur = 0;
         int k = 1;
         if (read == 0) {
+            load();
             head(k);
             k += read;
         }
@@ -147,137 +162,120 @@ final class XorIterator implements SampleIterator {
      * Decodes samples into slots {@code from} to {@code to} and returns the slot after the last one
      * decoded; stops early, setting {@link #pending}, at corruption.
      *
-     * <p>Per sample, two {@link BitReader#peekIn 8-byte loads}: one for the timestamp prefix, the
-     * delta of delta and the value's control bits, one for the value's significant bits. The bit
-     * position, the one loop-carried dependency that waits for loads, is kept short: the common
-     * delta-of-delta prefixes '0' and '10' are told apart without a branch (the choice follows the
-     * scrape jitter, which defeats prediction), while the value's control bits, usually repeating,
-     * are branched on, so that predicted samples advance the position without waiting for their bits.
+     * <p>Per sample, two 8-byte loads: one for the timestamp prefix, the delta of delta and the
+     * value's control bits, one for the value's significant bits. The bit position, the one
+     * loop-carried dependency that waits for loads, is kept short: the common delta-of-delta prefixes
+     * '0' and '10' are told apart without a branch (the choice follows the scrape jitter, which defeats
+     * prediction), while the value's control bits, usually repeating, are branched on, so that
+     * predicted samples advance the position without waiting for their bits.
      *
-     * <p>Running past the end is checked once per sample, against {@code lim}: the stream's end or,
-     * when the array ends first, the last position from which a whole sample ({@link #LOOKAHEAD_BITS})
-     * can be loaded. Beyond that the loop continues on a zero-padded copy of the chunk's last bytes
-     * ({@link #tail}), so loads need no test of their own. A chunk can therefore never loop, and at
-     * most one garbage sample is computed, never counted.
+     * <p>Running past the end is checked once per sample; a chunk can therefore never loop, its
+     * loads stay within the padding, and at most one garbage sample is computed, never counted.
      */
     private int decode(int from, int to) {
-        byte[] bytes = b;
-        long origin = (long) base << 3;
-        long end = origin + endBit;
-        long lim = Math.min(end, ((long) bytes.length - 8) * 8 - LOOKAHEAD_BITS);
+        final byte[] bytes = buf;
+        final long end = endBit;
         final long[] out = samples;
         long td = tDelta;
         // The second sample's time is a uvarint delta; after it the value is coded as in later
         // samples. Entering the loop one bit early with a '0' prefix (a zero delta of delta) in
         // front of the value bits decodes it without a per-sample test.
-        boolean second = read == 1;
+        final boolean second = read == 1;
         if (second) {
             td = readUvarint();
             if (pending != null) {
                 return from;
             }
         }
-        long p = origin + pos - (second ? 1 : 0);
+        long p = pos - (second ? 1 : 0);
+        long raw = BitReader.raw(bytes, p + 1);
+        // The second sample pretends a '0' prefix bit: all-zero m0, and w shifted in a zero.
+        long m0 = second ? 0 : BitReader.first(BitReader.raw(bytes, p), p);
+        long w = second ? BitReader.align(raw, p + 1) >>> 1 : BitReader.peekIn(bytes, p);
         long tt = t;
         long v = vbits;
         int win = window;
-        int k = from;
-        decoding:
-        while (k <= to) {
-            if (p > lim) {
-                // Near the array's end: continue on a zero-padded copy of the chunk's last bytes.
-                final int at = (int) (p >>> 3);
-                final int n = (int) (end >>> 3) - at;
-                final byte[] padded = tail;
-                System.arraycopy(bytes, at, padded, 0, n);
-                Arrays.fill(padded, n, padded.length, (byte) 0);
-                final long shift = (long) at << 3;
-                bytes = padded;
-                p -= shift;
-                origin -= shift;
-                end -= shift;
-                lim = end;
-            }
-            long w = second ? BitReader.peekIn(bytes, p + 1) >>> 1 : BitReader.peekIn(bytes, p);
-            second = false;
-            for (; k <= to; k++) {
-                // Timestamp: a delta of delta behind the prefix '0' (0), '10' (14 bits), '110' (17),
-                // '1110' (20) or '1111' (64).
-                final long q;
-                final long wv;
-                if (w >>> 62 != 3) {
-                    final long m0 = w >> 63; // all ones for '10'
-                    // 14 bits in [-8191, 8192]: sign-extend the field minus one, then add the one back.
-                    td += ((((w << 2) - (1L << 50)) >> 50) + 1) & m0;
-                    final int s1 = 1 + ((int) m0 & 15);
+        // j indexes the sample array: slot k at 2k.
+        int j = 2 * from;
+        final int jEnd = 2 * to;
+        for (; j <= jEnd; j += 2) {
+            // The common case, which the position's dependency chain is built for: a delta-of-delta
+            // prefix '0' or '10' (no branch: it follows the scrape jitter), then value bits in the
+            // previous window ('10', predicted). The end is then known from the prefix's first bit.
+            final int width = win >>> 8;
+            final long d = m0 & 15; // prefix and delta of delta: 1 + d bits
+            long e = p + 3 + width + d;
+            final long q;
+            final long wv;
+            if (w >>> 62 != 3) {
+                // 14 bits in [-8191, 8192]: sign-extend the field minus one, then add the one back.
+                td += ((((w << 2) - (1L << 50)) >> 50) + 1) & m0;
+                q = p + 1 + d;
+                wv = w << (1 + d); // the value's control bits follow in the same load
+            } else {
+                // Delta-of-delta prefix '110' (17 bits), '1110' (20) or '1111' (64).
+                final int ones = Long.numberOfLeadingZeros(~w);
+                if (ones < 4) {
+                    final int s1 = ones == 2 ? 20 : 24;
+                    td += dod(w, ones + 1, s1 - ones - 1);
                     q = p + s1;
-                    wv = w << s1; // the value's control bits follow in the same load
+                    wv = w << s1; // at most 24 + 13 bits in
                 } else {
-                    final int ones = Long.numberOfLeadingZeros(~w);
-                    if (ones < 4) {
-                        final int s1 = ones == 2 ? 20 : 24;
-                        td += dod(w, ones + 1, s1 - ones - 1);
-                        q = p + s1;
-                        wv = w << s1; // at most 24 + 13 bits in
-                    } else {
-                        td += BitReader.bitsIn(bytes, p + 4, 64);
-                        q = p + 68;
-                        wv = BitReader.peekIn(bytes, q);
-                    }
+                    td += BitReader.bitsIn(bytes, p + 4, 64);
+                    q = p + 68;
+                    wv = BitReader.peekIn(bytes, q);
                 }
-                tt += td;
-                // Value: '0' same value, '10' previous window, '11' new window of 5 bits leading zeros
-                // and 6 bits significant bits (0 meaning 64).
-                final long e;
-                if (wv >= 0) {
-                    e = q + 1;
+                e = q + 2 + width;
+            }
+            tt += td;
+            // Value: '0' same value, '10' previous window, '11' new window of 5 bits leading zeros
+            // and 6 bits significant bits (0 meaning 64).
+            if (wv >= 0) {
+                e = q + 1;
+            } else {
+                final long px;
+                final int n;
+                if (wv << 1 >= 0) {
+                    px = q + 2;
+                    n = width;
                 } else {
-                    final long px;
-                    if (wv << 1 >= 0) {
-                        px = q + 2;
-                    } else {
-                        final int nl = (int) (wv >>> 57) & 31;
-                        final int nm = (((int) (wv >>> 51) - 1) & 63) + 1;
-                        final int ntr = 64 - nl - nm;
-                        if (ntr < 0) {
-                            final int sample = read + k - from;
-                            pending = q + 13 + nm > end ? truncated(sample) : badWindow(sample, nl, nm);
-                            break decoding;
-                        }
-                        win = nm << 8 | ntr;
-                        px = q + 13;
+                    final int nl = (int) (wv >>> 57) & 31;
+                    final int nm = (((int) (wv >>> 51) - 1) & 63) + 1;
+                    final int ntr = 64 - nl - nm;
+                    if (ntr < 0) {
+                        final int sample = read + (j >>> 1) - from;
+                        pending = q + 13 + nm > end ? truncated(sample) : badWindow(sample, nl, nm);
+                        break;
                     }
-                    // This load is off the position's dependency chain: only the value waits for it.
-                    // Shift counts use their low 6 bits: -width is 64 - width, win is the trailing zeros.
-                    final int width = win >>> 8;
-                    final long x = width <= BitReader.PEEK_BITS
-                            ? BitReader.peekIn(bytes, px) >>> -width
-                            : BitReader.bitsIn(bytes, px, width);
-                    v ^= x << win;
-                    e = px + width;
+                    win = nm << 8 | ntr;
+                    px = q + 13;
+                    e = px + nm;
+                    n = nm;
                 }
-                // Stored before the check: a sample beyond the end is never counted.
-                out[2 * k] = tt;
-                out[2 * k + 1] = v;
-                p = e;
-                if (e > lim) {
-                    if (e > end) {
-                        pending = truncated(read + k - from);
-                        break decoding;
-                    }
-                    break;
-                }
-                w = BitReader.peekIn(bytes, e);
+                // This load is off the position's dependency chain: only the value waits for it.
+                // Shift counts use their low 6 bits: -n is 64 - n, win is the trailing zeros.
+                final long x = n <= BitReader.PEEK_BITS
+                        ? BitReader.peekIn(bytes, px) >>> -n
+                        : BitReader.bitsIn(bytes, px, n);
+                v ^= x << win;
             }
-            if (k <= to) {
-                k++; // the sample that reached lim
+            if (e > end) {
+                pending = truncated(read + (j >>> 1) - from);
+                break;
             }
+            out[j] = tt;
+            out[j + 1] = v;
+            p = e;
+            raw = BitReader.raw(bytes, e);
+            m0 = BitReader.first(raw, e);
+            w = BitReader.align(raw, e);
         }
         // Only decoded samples' state is kept: after corruption the iterator is finished anyway.
+        final int k = j >>> 1;
         final int got = k - from;
         read += got;
         if (got > 0) {
-            pos = (int) (p - origin);
+            pos = (int) p;
             t = tt;
             tDelta = td;
             vbits = v;
@@ -305,7 +303,7 @@ final class XorIterator implements SampleIterator {
             return;
         }
         t = (ux >>> 1) ^ -(ux & 1);
-        vbits = BitReader.bits(b, base, pos, 64);
+        vbits = BitReader.bitsIn(buf, pos, 64);
         pos += 64;
         samples[2 * k] = t;
         samples[2 * k + 1] = vbits;
@@ -321,7 +319,7 @@ final class XorIterator implements SampleIterator {
                 pending = truncated(read);
                 return 0;
             }
-            final int c = (int) (BitReader.peek(b, base, pos) >>> 56);
+            final int c = (int) (BitReader.peekIn(buf, pos) >>> 56);
             pos += 8;
             if (c < 0x80) {
                 if (i == 9 && c > 1) {
