@@ -21,7 +21,7 @@ import java.util.Arrays;
  * 8-byte loads never need a test of their own: the one end test per sample bounds them all.
  *
  * <p>Slot 0 of the sample array holds the sample before the batch (a sentinel before the first one),
- * so {@link #t} and {@link #v} need no check; batch samples sit at slots 1 to {@link #filled}.
+ * so {@link #t} and {@link #v} need no check; batch samples sit at slots 1 to {@code last / 2}.
  */
 final class XorIterator implements SampleIterator {
     /** Samples decoded per batch: whole chunks of the usual 120 samples, a bounded buffer for big ones. */
@@ -40,8 +40,8 @@ final class XorIterator implements SampleIterator {
     // Slot i holds a timestamp at 2i and the raw bits of its value at 2i + 1: one array, so that the
     // decode loop keeps one register fewer busy.
     private long[] samples = {Long.MIN_VALUE, 0};
-    private int cur;                 // current sample's slot; 0 before the first
-    private int filled;              // last slot of the batch
+    private int at;                  // index of the current sample's timestamp; 0 before the first
+    private int last;                // index of the batch's last timestamp
     private ThanosException pending; // corruption found right after the batch
 
     private byte[] buf = new byte[256]; // the bit stream from bit 0, then at least PAD zero bytes
@@ -70,8 +70,8 @@ final class XorIterator implements SampleIterator {
         vbits = 0;
         tDelta = 0;
         window = 64 << 8;
-        cur = 0;
-        filled = 0;
+        at = 0;
+        last = 0;
         samples[0] = Long.MIN_VALUE;
         samples[1] = 0;
     }
@@ -91,9 +91,9 @@ final class XorIterator implements SampleIterator {
 
     @Override
     public boolean next() {
-        final int i = cur + 1;
-        if (i <= filled) {
-            cur = i;
+        final int i = at + 2;
+        if (i <= last) {
+            at = i;
             return true;
         }
         return nextBatch();
@@ -104,7 +104,7 @@ final class XorIterator implements SampleIterator {
         if (done) {
             return false;
         }
-        while (cur == 0 || samples[cur << 1] < target) {
+        while (at == 0 || samples[at] < target) {
             if (!next()) {
                 return false;
             }
@@ -114,12 +114,12 @@ final class XorIterator implements SampleIterator {
 
     @Override
     public long t() {
-        return samples[cur << 1];
+        return samples[at];
     }
 
     @Override
     public double v() {
-        return Double.longBitsToDouble(samples[(cur << 1) + 1]);
+        return Double.longBitsToDouble(samples[at + 1]);
     }
 
     /** Decodes the next batch and moves to its first sample; false at the end, throws at corruption. */
@@ -133,14 +133,14 @@ final class XorIterator implements SampleIterator {
         }
         final int n = Math.min(total - read, BATCH);
         // The slot before the batch keeps the last sample for t()/v() until next() moves on.
-        final long lastT = samples[cur << 1];
-        final long lastV = samples[(cur << 1) + 1];
+        final long lastT = samples[at];
+        final long lastV = samples[at + 1];
         if (samples.length < 2 * (n + 1)) {
             samples = new long[2 * Math.max(n + 1, Math.min(samples.length, BATCH + 1))];
         }
         samples[0] = lastT;
         samples[1] = lastV;
-        cur = 0;
+        at = 0;
         int k = 1;
         if (read == 0) {
             load();
@@ -150,11 +150,11 @@ final class XorIterator implements SampleIterator {
         if (k <= n && pending == null) {
             k = decode(k, n);
         }
-        filled = k - 1;
-        if (filled == 0) {
+        last = 2 * (k - 1);
+        if (last == 0) {
             throw fail();
         }
-        cur = 1;
+        at = 2;
         return true;
     }
 
@@ -187,11 +187,21 @@ final class XorIterator implements SampleIterator {
                 return from;
             }
         }
-        long p = pos - (second ? 1 : 0);
-        long raw = BitReader.raw(bytes, p + 1);
-        // The second sample pretends a '0' prefix bit: all-zero m0, and w shifted in a zero.
-        long m0 = second ? 0 : BitReader.first(BitReader.raw(bytes, p), p);
-        long w = second ? BitReader.align(raw, p + 1) >>> 1 : BitReader.peekIn(bytes, p);
+        // Loop state: the sample's first bit p, the 64 bits from there (w), and whether the first of
+        // them is set (m0, all ones or zero).
+        long p;
+        long m0;
+        long w;
+        if (second) {
+            p = pos - 1;
+            m0 = 0;
+            w = BitReader.peek(bytes, pos) >>> 1;
+        } else {
+            p = pos;
+            final long raw = BitReader.raw(bytes, p);
+            m0 = BitReader.first(raw, p);
+            w = BitReader.align(raw, p);
+        }
         long tt = t;
         long v = vbits;
         int win = window;
@@ -221,9 +231,9 @@ final class XorIterator implements SampleIterator {
                     q = p + s1;
                     wv = w << s1; // at most 24 + 13 bits in
                 } else {
-                    td += BitReader.bitsIn(bytes, p + 4, 64);
+                    td += BitReader.bits(bytes, p + 4, 64);
                     q = p + 68;
-                    wv = BitReader.peekIn(bytes, q);
+                    wv = BitReader.peek(bytes, q);
                 }
                 e = q + 2 + width;
             }
@@ -255,8 +265,8 @@ final class XorIterator implements SampleIterator {
                 // This load is off the position's dependency chain: only the value waits for it.
                 // Shift counts use their low 6 bits: -n is 64 - n, win is the trailing zeros.
                 final long x = n <= BitReader.PEEK_BITS
-                        ? BitReader.peekIn(bytes, px) >>> -n
-                        : BitReader.bitsIn(bytes, px, n);
+                        ? BitReader.peek(bytes, px) >>> -n
+                        : BitReader.bits(bytes, px, n);
                 v ^= x << win;
             }
             if (e > end) {
@@ -266,7 +276,8 @@ final class XorIterator implements SampleIterator {
             out[j] = tt;
             out[j + 1] = v;
             p = e;
-            raw = BitReader.raw(bytes, e);
+            // The next sample's first bit, from the raw load: the chain does not wait for the swap.
+            final long raw = BitReader.raw(bytes, e);
             m0 = BitReader.first(raw, e);
             w = BitReader.align(raw, e);
         }
@@ -303,7 +314,7 @@ final class XorIterator implements SampleIterator {
             return;
         }
         t = (ux >>> 1) ^ -(ux & 1);
-        vbits = BitReader.bitsIn(buf, pos, 64);
+        vbits = BitReader.bits(buf, pos, 64);
         pos += 64;
         samples[2 * k] = t;
         samples[2 * k + 1] = vbits;
@@ -319,7 +330,7 @@ final class XorIterator implements SampleIterator {
                 pending = truncated(read);
                 return 0;
             }
-            final int c = (int) (BitReader.peekIn(buf, pos) >>> 56);
+            final int c = (int) (BitReader.peek(buf, pos) >>> 56);
             pos += 8;
             if (c < 0x80) {
                 if (i == 9 && c > 1) {
