@@ -18,7 +18,8 @@ import java.util.Arrays;
  * a whole batch; the per-sample work left in {@code next} is an index increment.
  *
  * <p>The bit stream is first copied into {@link #buf}, followed by zeros, so that the decoder's
- * 8-byte loads never need a test of their own: the one end test per sample bounds them all.
+ * 8-byte loads never need a test of their own: the one end test per sample bounds them all. (Copying
+ * ~700 bytes costs less than testing each load, and the copy streams the chunk into the cache.)
  *
  * <p>Slot 0 of the sample array holds the sample before the batch (a sentinel before the first one),
  * so {@link #t} and {@link #v} need no check; batch samples sit at slots 1 to {@code last / 2}.
@@ -34,8 +35,12 @@ final class XorIterator implements SampleIterator {
      */
     private static final int PAD = (113 + 7) / 8 + 8 + 1;
 
-    /** The longest a sample can be: 68 bits of timestamp, 13 control bits and 64 value bits. */
+    /**
+     * The longest a sample can be: 68 bits of timestamp, 13 control bits and 64 value bits. The first
+     * two can be 144 and 157 bits (10-byte varints), together {@link #HEAD_EXTRA_BITS} more than two.
+     */
     private static final int MAX_SAMPLE_BITS = 145;
+    private static final int HEAD_EXTRA_BITS = 11;
 
     // Slot i holds a timestamp at 2i and the raw bits of its value at 2i + 1: one array, so that the
     // decode loop keeps one register fewer busy.
@@ -80,7 +85,7 @@ final class XorIterator implements SampleIterator {
     private void load() {
         final XorChunk c = chunk;
         // A corrupt chunk can be longer than its samples could fill; what lies beyond is never read.
-        final int len = (int) Math.min(c.length() - 2, ((long) total * MAX_SAMPLE_BITS + 7) / 8);
+        final int len = (int) Math.min(c.length() - 2, ((long) total * MAX_SAMPLE_BITS + HEAD_EXTRA_BITS + 7) / 8);
         if (buf.length < len + PAD) {
             buf = new byte[Math.max(len + PAD, Math.min(2 * buf.length, Integer.MAX_VALUE - 16))];
         }
