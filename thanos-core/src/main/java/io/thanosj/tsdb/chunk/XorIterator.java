@@ -2,7 +2,6 @@ package io.thanosj.tsdb.chunk;
 
 import io.thanosj.model.SampleIterator;
 import io.thanosj.model.ThanosException;
-import java.util.Arrays;
 
 /**
  * Decodes an XOR chunk in batches of up to {@link #BATCH} samples into its own primitive array and
@@ -17,7 +16,7 @@ import java.util.Arrays;
  * round trips on the bit position's dependency chain. {@link #decode} keeps all of it in locals for
  * a whole batch; the per-sample work left in {@code next} is an index increment.
  *
- * <p>The bit stream is first copied into {@link #buf}, followed by zeros, so that the decoder's
+ * <p>The bit stream is first copied into {@link #buf}, which has room after it, so that the decoder's
  * 8-byte loads never need a test of their own: the one end test per sample bounds them all. (Copying
  * ~700 bytes costs less than testing each load, and the copy streams the chunk into the cache.)
  *
@@ -29,7 +28,7 @@ final class XorIterator implements SampleIterator {
     static final int BATCH = 256;
 
     /**
-     * Zero bytes after the stream in {@link #buf}: a sample that starts at or before the stream's end
+     * Bytes after the stream in {@link #buf}: a sample that starts at or before the stream's end
      * loads 8 bytes from at most 113 bits further on (a 64-bit delta of delta after its 4-bit prefix,
      * 13 control bits, then 64 value bits read as two halves).
      */
@@ -49,7 +48,7 @@ final class XorIterator implements SampleIterator {
     private int last;                // index of the batch's last timestamp
     private ThanosException pending; // corruption found right after the batch
 
-    private byte[] buf = new byte[256]; // the bit stream from bit 0, then at least PAD zero bytes
+    private byte[] buf = new byte[256]; // the bit stream from bit 0, then at least PAD bytes
     private XorChunk chunk;
     private int total;
     private boolean done;
@@ -89,8 +88,9 @@ final class XorIterator implements SampleIterator {
         if (buf.length < len + PAD) {
             buf = new byte[Math.max(len + PAD, Math.min(2 * buf.length, Integer.MAX_VALUE - 16))];
         }
+        // The padding keeps what earlier chunks left there: every bit that goes into a sample, or
+        // into the choice between the two errors, lies before the sample's end, which is checked.
         System.arraycopy(c.array(), c.offset() + 2, buf, 0, len);
-        Arrays.fill(buf, len, len + PAD, (byte) 0);
         endBit = len * 8;
     }
 
@@ -328,23 +328,25 @@ final class XorIterator implements SampleIterator {
 
     /** Go's {@code binary.ReadUvarint} over the bit stream, 8 bits per byte, advancing {@link #pos}. */
     private long readUvarint() {
+        // Both varints start on a byte: the first at bit 0, the second after 64 bits of value.
+        final byte[] bytes = buf;
+        final int end = endBit >>> 3;
+        int i = pos >>> 3;
         long x = 0;
-        int s = 0;
-        for (int i = 0; i < 10; i++) {
-            if (pos + 8 > endBit) {
+        for (int s = 0; s < 70; s += 7) {
+            if (i >= end) {
                 pending = truncated(read);
                 return 0;
             }
-            final int c = (int) (BitReader.peek(buf, pos) >>> 56);
-            pos += 8;
-            if (c < 0x80) {
-                if (i == 9 && c > 1) {
+            final int c = bytes[i++];
+            if (c >= 0) {
+                if (s == 63 && c > 1) {
                     break;
                 }
-                return x | ((long) c << s);
+                pos = i << 3;
+                return x | (long) c << s;
             }
             x |= (long) (c & 0x7f) << s;
-            s += 7;
         }
         pending = corrupt(read, "varint overflows 64 bits");
         return 0;

@@ -7,7 +7,7 @@
  *
  * <p>{@code XorChunk.iterator(reuse)} is the one way to read samples: pass the previous iterator back
  * to reuse it. At its first {@code next} or {@code seek} the iterator copies the chunk's bit stream
- * (zero-padded, so that its loads need no bounds tests) and decodes up to 256 samples at a time into
+ * (into a buffer with room after it, so that its loads need no bounds tests) and decodes up to 256 samples at a time into
  * its own arrays: the whole of a usual 120-sample chunk at once. Its buffers grow to the largest chunk
  * it has read; it allocates nothing per sample, and the chunk's bytes may change once it has started.
  *
