@@ -86,7 +86,7 @@ final class XorIterator implements SampleIterator {
         // A corrupt chunk can be longer than its samples could fill; what lies beyond is never read.
         final int len = (int) Math.min(c.length() - 2, ((long) total * MAX_SAMPLE_BITS + HEAD_EXTRA_BITS + 7) / 8);
         if (buf.length < len + PAD) {
-            buf = new byte[Math.max(len + PAD, Math.min(2 * buf.length, Integer.MAX_VALUE - 16))];
+            buf = new byte[Math.max(len + PAD, 2 * buf.length)]; // len is at most ~1.2 MB: no overflow
         }
         // The padding keeps what earlier chunks left there: every bit that goes into a sample, or
         // into the choice between the two errors, lies before the sample's end, which is checked.
