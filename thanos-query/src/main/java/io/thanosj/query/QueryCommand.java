@@ -130,8 +130,8 @@ public final class QueryCommand extends ComponentCommand {
                 flagValues(), endpointSet::status);
         api.register(rt.http());
         registerUi(rt);
-        rt.grpc().addService(new StoreService(proxy, fanout));
-        rt.grpc().addService(InfoService.of("query", proxy));
+        rt.grpc().addInlineService(new StoreService(proxy, fanout));
+        rt.grpc().addInlineService(InfoService.of("query", proxy));
         endpointSet.start();
         // The querier serves as soon as it listens; endpoints join as they are discovered.
         rt.prober().ready();
