@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import io.thanosj.model.Labels;
 import io.thanosj.model.LabelsBuilder;
+import io.thanosj.model.Utf8Order;
 import io.thanosj.proto.storepb.AggrChunk;
 import io.thanosj.proto.storepb.Series;
 import io.thanosj.proto.storepb.SeriesResponse;
@@ -196,7 +197,13 @@ final class SeriesFrameReader {
                 skipField(t, end, 0);
             }
         }
-        lb.add(name, value);
+        // LabelsBuilder.add without its lookups: both strings come from the interner.
+        String last = lb.lastName();
+        if (last == null || Utf8Order.compare(last, name) < 0) {
+            lb.appendInterned(name, value);
+        } else {
+            lb.add(name, value);
+        }
     }
 
     private void aggrChunk(int end) throws InvalidProtocolBufferException {

@@ -59,8 +59,16 @@ public final class QueryProbe {
         GrpcServer grpc = new GrpcServer().addInlineService(new StoreService(store, Executors.newCachedThreadPool()))
                 .addInlineService(InfoService.of("store", store));
         grpc.start("--grpc-address", "127.0.0.1:0");
-        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", grpc.port()).usePlaintext().disableRetry().build();
+        NettyChannelBuilder cb = NettyChannelBuilder.forAddress("127.0.0.1", grpc.port()).usePlaintext().disableRetry();
+        if (Integer.getInteger("probe.window", 0) > 0) {
+            cb.initialFlowControlWindow(Integer.getInteger("probe.window"));
+        }
+        ManagedChannel ch = cb.build();
         GrpcStoreClient client = new GrpcStoreClient(ch, "probe", Duration.ZERO);
+        io.grpc.Server inproc = io.grpc.inprocess.InProcessServerBuilder.forName("probe").directExecutor()
+                .addService(new StoreService(store, Executors.newCachedThreadPool())).build().start();
+        GrpcStoreClient inprocClient = new GrpcStoreClient(
+                io.grpc.inprocess.InProcessChannelBuilder.forName("probe").directExecutor().build(), "inproc", Duration.ZERO);
         QueryCommand q = new QueryCommand();
         new CommandLine(q).parseArgs("--http-address=127.0.0.1:0", "--grpc-address=127.0.0.1:0", "--log.level=warn",
                 "--endpoint=127.0.0.1:" + grpc.port(), "--query.max-samples=500000000");
@@ -85,6 +93,20 @@ public final class QueryProbe {
                     .addAllMatchers(Requests.toProto(ms)).build();
             System.out.println("== " + c[4]);
             int[] cnt = new int[1];
+            if (Boolean.getBoolean("probe.drainOnly")) {
+                time("in-process grpc drain", n, () -> { try (SeriesSet s = inprocClient.series(req)) { while (s.next()) { s.chunks(); } } });
+                time("local store drain", n, () -> { try (SeriesSet s = store.series(req)) { while (s.next()) { s.chunks(); } } });
+                if (Boolean.getBoolean("probe.engineOnly")) {
+                    StoreQueryable lq = new StoreQueryable(inprocClient, new QueryOptions(false, List.of(), true, 0));
+                    time("engine over in-process grpc", n, () -> engine.instantQuery(lq, c[4], end).execute());
+                    continue;
+                }
+                if (Boolean.getBoolean("probe.inprocOnly")) {
+                    continue;
+                }
+                time("grpc client drain", n, () -> { try (SeriesSet s = client.series(req)) { while (s.next()) { s.chunks(); } } });
+                continue;
+            }
             time("local store drain", n, () -> { cnt[0] = 0; try (SeriesSet s = store.series(req)) { while (s.next()) { cnt[0]++; s.chunks(); } } });
             System.out.println("   series: " + cnt[0]);
             time("grpc client drain", n, () -> { try (SeriesSet s = client.series(req)) { while (s.next()) { s.chunks(); } } });

@@ -130,10 +130,7 @@ public final class LocalBlockStore implements StoreServer {
             }
             Labels l = s.labels();
             if (!external.isEmpty() || dropped.length > 0) {
-                lb.reset();
-                for (int i = 0, n = l.size(); i < n; i++) {
-                    lb.add(l.name(i), l.value(i));
-                }
+                lb.reset(l);
                 for (int i = 0, n = external.size(); i < n; i++) {
                     lb.set(external.name(i), external.value(i));
                 }
