@@ -59,12 +59,20 @@ final class ChunkSeriesIterator implements SampleIterator {
         while (next < size && maxTime(next) < target) {
             next++;
         }
-        while (next()) {
-            if (t >= target) {
+        // Samples of one chunk increase, so the chunk's own seek finds the first one past both the
+        // target and the last sample returned, without handing out each one before it.
+        long from = t == Long.MIN_VALUE ? target : Math.max(target, t + 1);
+        while (true) {
+            if (cur.seek(from)) {
+                t = cur.t();
+                v = cur.v();
                 return true;
             }
+            if (next >= size) {
+                return false;
+            }
+            cur = open(next++);
         }
-        return false;
     }
 
     @Override

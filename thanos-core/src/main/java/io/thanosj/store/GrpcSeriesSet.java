@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * The client side of one Series call. The call starts at construction and asks for up to
  * {@code buffer} responses ahead, so many stores stream in parallel while the merge consumes them
- * one at a time; each consumed response asks for one more (gRPC flow control, bounded memory).
+ * one at a time; consumed responses are asked for again in groups of a quarter of the buffer (gRPC
+ * flow control, bounded memory).
  * {@code frameTimeout} bounds the wait for any single response, as Thanos's
  * {@code --store.response-timeout}.
  *
@@ -38,6 +39,8 @@ final class GrpcSeriesSet implements SeriesSet {
     private final ArrayDeque<SeriesFrameReader.Decoded> queue = new ArrayDeque<>(); // guarded by lock
     private Status closeStatus;                                                    // guarded by lock
 
+    private final int refill;
+    private int consumed; // responses taken since the last request for more
     private SeriesFrameReader.Decoded frame = END;
     private int frameIdx;
     private Labels labels;
@@ -48,6 +51,7 @@ final class GrpcSeriesSet implements SeriesSet {
             Duration frameTimeout, int buffer) {
         this.name = name;
         this.frameTimeoutNanos = frameTimeout.toNanos();
+        this.refill = Math.max(1, buffer / 4);
         this.call = channel.newCall(SeriesWire.CLIENT_METHOD, options);
         SeriesFrameReader reader = new SeriesFrameReader();
         call.start(new ClientCall.Listener<>() {
@@ -111,7 +115,11 @@ final class GrpcSeriesSet implements SeriesSet {
                 frame = END;
                 return false;
             }
-            call.request(1);
+            // Ask for more in groups: each request is a task for the transport thread.
+            if (++consumed >= refill) {
+                call.request(consumed);
+                consumed = 0;
+            }
             if (d.warning != null) {
                 warnings.add(d.warning);
             }

@@ -39,13 +39,35 @@ public final class QueryProbe {
     static void time(String name, int n, Body b) throws Exception {
         for (int i = 0; i < Math.max(20, n / 5); i++) b.run();
         double[] ms = new double[n];
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        java.lang.management.ThreadMXBean tm = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<Long, Long> before = new java.util.HashMap<>();
+        for (long id : tm.getAllThreadIds()) before.put(id, tm.getThreadCpuTime(id));
         for (int i = 0; i < n; i++) {
             long t = System.nanoTime();
             b.run();
             ms[i] = (System.nanoTime() - t) / 1e6;
         }
+        double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6 / n;
+        if (Boolean.getBoolean("probe.threads")) {
+            java.util.List<String> lines = new java.util.ArrayList<>();
+            for (long id : tm.getAllThreadIds()) {
+                long d = tm.getThreadCpuTime(id) - before.getOrDefault(id, 0L);
+                java.lang.management.ThreadInfo ti = tm.getThreadInfo(id);
+                if (ti != null && d > 0) lines.add(String.format("%09d %-30s %.3f ms/op", d, ti.getThreadName(), d / 1e6 / n));
+            }
+            lines.sort(java.util.Comparator.reverseOrder());
+            lines.stream().limit(8).forEach(l -> System.out.println("      " + l.substring(10)));
+        }
         Arrays.sort(ms);
-        System.out.printf("%-40s p10 %8.3f  p50 %8.3f  p90 %8.3f ms%n", name, ms[n / 10], ms[n / 2], ms[n * 9 / 10]);
+        System.out.printf("%-40s p10 %8.3f  p50 %8.3f  p90 %8.3f ms  cpu %7.3f ms%n", name, ms[n / 10], ms[n / 2], ms[n * 9 / 10], cpuMs);
+    }
+
+    static java.util.function.Supplier<List<io.thanosj.store.StoreTarget>> fixedTargets(GrpcStoreClient c) {
+        List<io.thanosj.store.StoreTarget> t = List.of(new io.thanosj.store.StoreTarget("probe", c, c.info()));
+        return () -> t;
     }
 
     public static void main(String[] args) throws Exception {
@@ -65,6 +87,9 @@ public final class QueryProbe {
         }
         ManagedChannel ch = cb.build();
         GrpcStoreClient client = new GrpcStoreClient(ch, "probe", Duration.ZERO);
+        ManagedChannel ch2 = io.grpc.Grpc.newChannelBuilder("127.0.0.1:" + grpc.port(), io.grpc.InsecureChannelCredentials.create()).disableRetry().build();
+        System.out.println("channel builder: " + io.grpc.Grpc.newChannelBuilder("127.0.0.1:1", io.grpc.InsecureChannelCredentials.create()).getClass() + " channel " + ch2.getClass());
+        GrpcStoreClient grpcClient2 = new GrpcStoreClient(ch2, "probe2", Duration.ZERO);
         io.grpc.Server inproc = io.grpc.inprocess.InProcessServerBuilder.forName("probe").directExecutor()
                 .addService(new StoreService(store, Executors.newCachedThreadPool())).build().start();
         GrpcStoreClient inprocClient = new GrpcStoreClient(
@@ -93,6 +118,11 @@ public final class QueryProbe {
                     .addAllMatchers(Requests.toProto(ms)).build();
             System.out.println("== " + c[4]);
             int[] cnt = new int[1];
+            if (Boolean.getBoolean("probe.httpOnly")) {
+                String u = ours + "/api/v1/query?query=" + URLEncoder.encode(c[4], StandardCharsets.UTF_8) + "&time=" + end / 1000 + "&dedup=false";
+                time("http", n, () -> http.send(HttpRequest.newBuilder(URI.create(u)).build(), HttpResponse.BodyHandlers.ofString()));
+                continue;
+            }
             if (Boolean.getBoolean("probe.drainOnly")) {
                 time("in-process grpc drain", n, () -> { try (SeriesSet s = inprocClient.series(req)) { while (s.next()) { s.chunks(); } } });
                 time("local store drain", n, () -> { try (SeriesSet s = store.series(req)) { while (s.next()) { s.chunks(); } } });
@@ -112,8 +142,10 @@ public final class QueryProbe {
             time("grpc client drain", n, () -> { try (SeriesSet s = client.series(req)) { while (s.next()) { s.chunks(); } } });
             StoreQueryable sq = new StoreQueryable(client, new QueryOptions(false, List.of(), true, 0));
             time("engine over grpc", n, () -> engine.instantQuery(sq, c[4], end).execute());
+            StoreQueryable gq = new StoreQueryable(grpcClient2, new QueryOptions(false, List.of(), true, 0));
+            time("engine over Grpc.newChannelBuilder channel", n, () -> engine.instantQuery(gq, c[4], end).execute());
             io.thanosj.store.ProxyStore proxy = new io.thanosj.store.ProxyStore(
-                    () -> List.of(new io.thanosj.store.StoreTarget("probe", client, client.info())), Runnable::run,
+                    fixedTargets(client), Runnable::run,
                     new io.thanosj.store.Limits(0, 0));
             StoreQueryable pq = new StoreQueryable(proxy, new QueryOptions(false, List.of(), true, 0));
             time("engine over proxy over grpc", n, () -> engine.instantQuery(pq, c[4], end).execute());
