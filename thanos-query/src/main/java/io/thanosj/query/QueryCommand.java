@@ -2,6 +2,7 @@ package io.thanosj.query;
 
 import io.thanosj.api.QueryApi;
 import io.thanosj.model.Durations;
+import io.thanosj.model.ThanosException;
 import io.thanosj.promql.engine.Engine;
 import io.thanosj.promql.engine.EngineOptions;
 import io.thanosj.server.ComponentCommand;
@@ -106,6 +107,9 @@ public final class QueryCommand extends ComponentCommand {
 
     @Override
     protected void wire(ComponentRuntime rt) {
+        if (maxConcurrent < 1) {
+            throw ThanosException.badData("--query.max-concurrent must be at least 1, got " + maxConcurrent);
+        }
         long responseMs = Durations.parseMillis("--store.response-timeout", responseTimeout);
         EndpointSet endpointSet = new EndpointSet(EndpointSetOptions.builder()
                 .endpoints(endpoints)
@@ -126,7 +130,7 @@ public final class QueryCommand extends ComponentCommand {
                 .withMaxSamples(maxSamples)
                 .withTimeout(Duration.ofMillis(Durations.parseMillis("--query.timeout", timeout))));
         QueryApi api = new QueryApi(engine, proxy,
-                new QueryApi.Defaults(replicaLabels, partialResponse, engine.options().timeout()),
+                new QueryApi.Defaults(replicaLabels, partialResponse, engine.options().timeout(), maxConcurrent),
                 flagValues(), endpointSet::status);
         api.register(rt.http());
         registerUi(rt);
