@@ -106,14 +106,17 @@ public final class QueryProbe {
             {"node_memory_MemTotal_bytes", "instance", "10.0.0.1:9100", "0", "node_memory_MemTotal_bytes{instance=\"10.0.0.1:9100\"}"},
             {"node_memory_MemAvailable_bytes", null, null, "3600000", "avg_over_time(node_memory_MemAvailable_bytes[1h])"},
             {"node_cpu_seconds_total", null, null, "300000", "sum by (mode) (rate(node_cpu_seconds_total[5m]))"},
+            {"http_request_duration_seconds_count", "handler", "/api/v1/.*", "300000",
+                "sum(rate(http_request_duration_seconds_count{handler=~\"/api/v1/.*\"}[5m]))"},
         };
-        String only = System.getProperty("probe.cases", "0,1,2");
+        String only = System.getProperty("probe.cases", "0,1,2,3");
         for (int ci = 0; ci < cases.length; ci++) {
             if (!List.of(only.split(",")).contains("" + ci)) continue;
             String[] c = cases[ci];
             long range = Long.parseLong(c[3]);
+            MatchType second = c[2] != null && c[2].contains("*") ? MatchType.REGEX : MatchType.EQUAL;
             List<Matcher> ms = c[1] == null ? List.of(Matcher.of(MatchType.EQUAL, "__name__", c[0]))
-                    : List.of(Matcher.of(MatchType.EQUAL, "__name__", c[0]), Matcher.of(MatchType.EQUAL, c[1], c[2]));
+                    : List.of(Matcher.of(MatchType.EQUAL, "__name__", c[0]), Matcher.of(second, c[1], c[2]));
             SeriesRequest req = SeriesRequest.newBuilder().setMinTime(end - Math.max(range, 300_000) + 1).setMaxTime(end)
                     .addAllMatchers(Requests.toProto(ms)).build();
             System.out.println("== " + c[4]);
