@@ -228,7 +228,7 @@ public final class QueryApi {
             g.writeStringField("resultType", r.type().apiName());
             g.writeFieldName("result");
             if (r instanceof QueryResult.Scalar s) {
-                pair(g, s.t(), PromJson.formatValue(s.v()));
+                pair(g, s.t(), s.v());
             } else if (r instanceof QueryResult.Str s) {
                 pair(g, s.t(), s.v());
             } else if (r instanceof QueryResult.Vector v) {
@@ -238,7 +238,7 @@ public final class QueryApi {
                     g.writeFieldName("metric");
                     writeLabels(g, v.labels().get(i));
                     g.writeFieldName("value");
-                    pair(g, v.t(), PromJson.formatValue(v.values()[i]));
+                    pair(g, v.t(), v.values()[i]);
                     g.writeEndObject();
                 }
                 g.writeEndArray();
@@ -252,7 +252,7 @@ public final class QueryApi {
                     long[] ts = m.ts().get(i);
                     double[] vs = m.vs().get(i);
                     for (int j = 0; j < ts.length; j++) {
-                        pair(g, ts[j], PromJson.formatValue(vs[j]));
+                        pair(g, ts[j], vs[j]);
                     }
                     g.writeEndArray();
                     g.writeEndObject();
@@ -261,6 +261,13 @@ public final class QueryApi {
             }
             g.writeEndObject();
         });
+    }
+
+    private static void pair(JsonGenerator g, long t, double v) throws IOException {
+        g.writeStartArray();
+        PromJson.writeTimestamp(g, t);
+        PromJson.writeValue(g, v);
+        g.writeEndArray();
     }
 
     private static void pair(JsonGenerator g, long t, String v) throws IOException {
