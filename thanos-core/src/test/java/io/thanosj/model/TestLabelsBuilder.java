@@ -35,6 +35,18 @@ class TestLabelsBuilder {
     }
 
     @Test
+    void withoutOneOrSeveralNames() {
+        Labels l = Labels.of("__name__", "up", "a", "1", "z", "9");
+        assertThat(l.without("__name__")).isEqualTo(Labels.of("a", "1", "z", "9"));
+        assertThat(l.without("a")).isEqualTo(Labels.of("__name__", "up", "z", "9"));
+        assertThat(l.without("z")).isEqualTo(Labels.of("__name__", "up", "a", "1"));
+        assertThat(l.without("missing")).isSameAs(l);
+        assertThat(l.without("a", "z")).isEqualTo(Labels.of("__name__", "up"));
+        assertThat(Labels.of("a", "1").without("a")).isSameAs(Labels.EMPTY);
+        assertThat(l.without("a").hash()).isEqualTo(Labels.of("__name__", "up", "z", "9").hash());
+    }
+
+    @Test
     void compareOfTheSameStringIsZero() {
         String s = Labels.intern("x\uD83D\uDE00");
         assertThat(Utf8Order.compare(s, s)).isZero();

@@ -101,6 +101,12 @@ public final class QueryProbe {
         HttpClient http = HttpClient.newHttpClient();
         String ours = "http://127.0.0.1:" + rt.httpPort();
         QueryBench.waitFor(http, ours + "/api/v1/stores", "\"minTime\":" + start);
+        io.thanosj.store.endpoint.EndpointSet endpoints = new io.thanosj.store.endpoint.EndpointSet(
+                io.thanosj.store.endpoint.EndpointSetOptions.builder().endpoints(List.of("127.0.0.1:" + grpc.port())).build());
+        endpoints.start();
+        while (endpoints.targets().isEmpty()) {
+            Thread.sleep(50);
+        }
         Engine engine = new Engine(EngineOptions.defaults().withMaxSamples(500_000_000));
         String[][] cases = {
             {"node_memory_MemTotal_bytes", "instance", "10.0.0.1:9100", "0", "node_memory_MemTotal_bytes{instance=\"10.0.0.1:9100\"}"},
@@ -152,6 +158,12 @@ public final class QueryProbe {
                     new io.thanosj.store.Limits(0, 0));
             StoreQueryable pq = new StoreQueryable(proxy, new QueryOptions(false, List.of(), true, 0));
             time("engine over proxy over grpc", n, () -> engine.instantQuery(pq, c[4], end).execute());
+            StoreQueryable eq = new StoreQueryable(new io.thanosj.store.ProxyStore(endpoints::targets, Runnable::run,
+                    new io.thanosj.store.Limits(0, 0)), new QueryOptions(false, List.of(), true, 0));
+            time("engine over proxy over EndpointSet", n, () -> engine.instantQuery(eq, c[4], end).execute());
+            java.util.concurrent.ExecutorService one = Executors.newSingleThreadExecutor();
+            time("same, on another thread", n, () -> one.submit(() -> engine.instantQuery(eq, c[4], end).execute()).get());
+            one.shutdown();
             String url = ours + "/api/v1/query?query=" + URLEncoder.encode(c[4], StandardCharsets.UTF_8) + "&time=" + end / 1000 + "&dedup=false";
             time("http", n, () -> http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()));
         }
