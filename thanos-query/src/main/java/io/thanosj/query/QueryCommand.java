@@ -82,6 +82,10 @@ public final class QueryCommand extends ComponentCommand {
     @Option(names = "--query.max-concurrent", defaultValue = "20", description = "Maximum number of queries processed concurrently by query node.")
     int maxConcurrent;
 
+    @Option(names = "--query.max-concurrent-select", defaultValue = "4",
+            description = "Maximum number of select requests made concurrently per a query. This engine makes a query's selects one after another, so any value of 1 or more holds.")
+    int maxConcurrentSelect;
+
     @Option(names = "--store.limits.request-series", defaultValue = "0",
             description = "The maximum series allowed for a single Series request. 0 means no limit.")
     long maxSeries;
@@ -109,6 +113,9 @@ public final class QueryCommand extends ComponentCommand {
     protected void wire(ComponentRuntime rt) {
         if (maxConcurrent < 1) {
             throw ThanosException.badData("--query.max-concurrent must be at least 1, got " + maxConcurrent);
+        }
+        if (maxConcurrentSelect < 1) {
+            throw ThanosException.badData("--query.max-concurrent-select must be at least 1, got " + maxConcurrentSelect);
         }
         long responseMs = Durations.parseMillis("--store.response-timeout", responseTimeout);
         EndpointSet endpointSet = new EndpointSet(EndpointSetOptions.builder()
