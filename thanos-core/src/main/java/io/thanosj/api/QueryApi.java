@@ -30,6 +30,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +46,8 @@ public final class QueryApi {
     private final Defaults defaults;
     private final Map<String, String> flags;
     private final Supplier<List<EndpointStatus>> endpoints;
+    /** Query slots ({@code --query.max-concurrent}); fair, so queries are served in arrival order. */
+    private final Semaphore gate;
 
     /**
      * Flag-level defaults of the query component.
@@ -51,15 +55,26 @@ public final class QueryApi {
      * @param replicaLabels   {@code --query.replica-label}
      * @param partialResponse {@code --query.partial-response}
      * @param timeout         {@code --query.timeout}
+     * @param maxConcurrent   {@code --query.max-concurrent}: queries evaluated at once; more wait in
+     *                        line, each at most its timeout
      */
-    public record Defaults(List<String> replicaLabels, boolean partialResponse, Duration timeout) {
+    public record Defaults(List<String> replicaLabels, boolean partialResponse, Duration timeout, int maxConcurrent) {
         public Defaults {
             replicaLabels = List.copyOf(replicaLabels);
+            if (maxConcurrent < 1) {
+                throw new IllegalArgumentException("max concurrent queries must be at least 1: " + maxConcurrent);
+            }
+        }
+
+        /** No bound on concurrent queries. */
+        public Defaults(List<String> replicaLabels, boolean partialResponse, Duration timeout) {
+            this(replicaLabels, partialResponse, timeout, Integer.MAX_VALUE);
         }
     }
 
     public QueryApi(Engine engine, StoreServer store, Defaults defaults, Map<String, String> flags,
             Supplier<List<EndpointStatus>> endpoints) {
+        this.gate = new Semaphore(defaults.maxConcurrent(), true);
         this.engine = engine;
         this.store = store;
         this.defaults = defaults;
@@ -109,7 +124,30 @@ public final class QueryApi {
         long time = ApiParams.time("time", ex.param("time"), System.currentTimeMillis());
         Engine e = engineFor(ex);
         Query query = parseQuery(() -> e.instantQuery(new StoreQueryable(store, options(ex, 0)), q, time));
-        respond(ex, query.execute());
+        run(e, ex, query);
+    }
+
+    /**
+     * Evaluates once a query slot is free, as Prometheus's query queue does: the wait counts
+     * against the query's timeout and ends it with Prometheus's error when the slot comes too late.
+     */
+    private void run(Engine e, HttpExchange ex, Query query) throws IOException {
+        long waitMs = e.options().timeout().toMillis();
+        try {
+            if (!gate.tryAcquire(waitMs, TimeUnit.MILLISECONDS)) {
+                throw new ThanosException(ErrorCode.TIMEOUT, "query timed out in query queue");
+            }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new ThanosException(ErrorCode.CANCELED, "query was canceled in query queue");
+        }
+        QueryResult r;
+        try {
+            r = query.execute();
+        } finally {
+            gate.release();
+        }
+        respond(ex, r);
     }
 
     private void queryRange(HttpExchange ex) throws IOException {
@@ -120,7 +158,7 @@ public final class QueryApi {
         ApiParams.checkRange(start, end, step);
         Engine e = engineFor(ex);
         Query query = parseQuery(() -> e.rangeQuery(new StoreQueryable(store, options(ex, step)), q, start, end, step));
-        respond(ex, query.execute());
+        run(e, ex, query);
     }
 
     /** Parse errors become {@code invalid parameter "query": ...}, as in Prometheus. */
@@ -190,7 +228,7 @@ public final class QueryApi {
             g.writeStringField("resultType", r.type().apiName());
             g.writeFieldName("result");
             if (r instanceof QueryResult.Scalar s) {
-                pair(g, s.t(), PromJson.formatValue(s.v()));
+                pair(g, s.t(), s.v());
             } else if (r instanceof QueryResult.Str s) {
                 pair(g, s.t(), s.v());
             } else if (r instanceof QueryResult.Vector v) {
@@ -200,7 +238,7 @@ public final class QueryApi {
                     g.writeFieldName("metric");
                     writeLabels(g, v.labels().get(i));
                     g.writeFieldName("value");
-                    pair(g, v.t(), PromJson.formatValue(v.values()[i]));
+                    pair(g, v.t(), v.values()[i]);
                     g.writeEndObject();
                 }
                 g.writeEndArray();
@@ -214,7 +252,7 @@ public final class QueryApi {
                     long[] ts = m.ts().get(i);
                     double[] vs = m.vs().get(i);
                     for (int j = 0; j < ts.length; j++) {
-                        pair(g, ts[j], PromJson.formatValue(vs[j]));
+                        pair(g, ts[j], vs[j]);
                     }
                     g.writeEndArray();
                     g.writeEndObject();
@@ -223,6 +261,13 @@ public final class QueryApi {
             }
             g.writeEndObject();
         });
+    }
+
+    private static void pair(JsonGenerator g, long t, double v) throws IOException {
+        g.writeStartArray();
+        PromJson.writeTimestamp(g, t);
+        PromJson.writeValue(g, v);
+        g.writeEndArray();
     }
 
     private static void pair(JsonGenerator g, long t, String v) throws IOException {

@@ -114,6 +114,17 @@ public final class Labels implements Comparable<Labels> {
 
     /** This label set without the given names (e.g. dropping {@code __name__}). */
     public Labels without(String... names) {
+        if (names.length == 1) {
+            // One name (the engine drops __name__ from every series it computes): one array copy.
+            int i = indexOf(names[0]);
+            if (i < 0) {
+                return this;
+            }
+            String[] a = new String[kv.length - 2];
+            System.arraycopy(kv, 0, a, 0, 2 * i);
+            System.arraycopy(kv, 2 * i + 2, a, 2 * i, kv.length - 2 * i - 2);
+            return a.length == 0 ? EMPTY : new Labels(a);
+        }
         LabelsBuilder b = toBuilder();
         for (String n : names) {
             b.delete(n);

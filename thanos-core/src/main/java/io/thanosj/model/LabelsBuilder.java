@@ -26,6 +26,19 @@ public final class LabelsBuilder {
         return this;
     }
 
+    /** Starts over from {@code base}'s labels: one array copy, no lookups (cheaper than adding each). */
+    public LabelsBuilder reset(Labels base) {
+        String[] a = base.array();
+        if (kv.length < a.length + 2) {
+            kv = new String[Math.max(16, a.length + 4)];
+        } else if (n > a.length) {
+            Arrays.fill(kv, a.length, n, null);
+        }
+        System.arraycopy(a, 0, kv, 0, a.length);
+        n = a.length;
+        return this;
+    }
+
     /** Sets a label; an empty value deletes it, as in Prometheus. */
     public LabelsBuilder set(String name, String value) {
         if (value == null || value.isEmpty()) {
@@ -64,6 +77,29 @@ public final class LabelsBuilder {
             return this;
         }
         return set(name, value);
+    }
+
+    /**
+     * Appends a label for decoders of sorted label sets (Prometheus's {@code ScratchBuilder.Add}):
+     * {@code name} must sort after every name added so far and both strings must come from
+     * {@link Labels#intern}, as the caller has checked; nothing is compared or looked up. Empty
+     * values are dropped as by {@link #add}. When either is not certain, use {@link #add}.
+     */
+    public LabelsBuilder appendInterned(String name, String value) {
+        if (value.isEmpty()) {
+            return this;
+        }
+        if (n + 2 > kv.length) {
+            kv = Arrays.copyOf(kv, kv.length * 2);
+        }
+        kv[n++] = name;
+        kv[n++] = value;
+        return this;
+    }
+
+    /** The name of the label added last, or null when empty. */
+    public String lastName() {
+        return n == 0 ? null : kv[n - 2];
     }
 
     public LabelsBuilder delete(String name) {

@@ -9,6 +9,9 @@ public final class Utf8Order {
     private Utf8Order() {}
 
     public static int compare(String a, String b) {
+        if (a == b) {
+            return 0; // interned label strings: the common case when label sets share labels
+        }
         int n = Math.min(a.length(), b.length());
         for (int i = 0; i < n; i++) {
             char x = a.charAt(i), y = b.charAt(i);

@@ -11,21 +11,43 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The gRPC server of a component, always with the standard health service and reflection. */
+/**
+ * The gRPC server of a component, always with the standard health service and reflection.
+ *
+ * <p>Calls are handed to a thread pool, because a handler may block. When every added service is
+ * {@linkplain #addInlineService inline} (never blocks the thread that calls it, handing blocking work
+ * off itself) calls run on the transport's event loop instead: a Series call then costs no thread
+ * hand-off on the way in and none on the way out, about a millisecond per query on a busy machine.
+ */
 public final class GrpcServer implements AutoCloseable {
     private final List<ServerServiceDefinition> services = new ArrayList<>();
+    private boolean allInline = true;
     private final HealthStatusManager health = new HealthStatusManager();
     private int maxInboundMessageBytes = 64 * 1024 * 1024;
     private Server server;
 
     public GrpcServer addService(BindableService s) {
-        services.add(s.bindService());
-        return this;
+        return addService(s.bindService());
     }
 
     public GrpcServer addService(ServerServiceDefinition s) {
         services.add(s);
+        allInline = false;
         return this;
+    }
+
+    /**
+     * Adds a service whose handlers and callbacks never block: they return quickly and move any
+     * blocking work to threads of their own. Only a server of such services runs calls inline.
+     */
+    public GrpcServer addInlineService(BindableService s) {
+        services.add(s.bindService());
+        return this;
+    }
+
+    /** True when calls run on the transport's threads (every service added was inline). */
+    public boolean inline() {
+        return allInline;
     }
 
     public GrpcServer maxInboundMessageBytes(int n) {
@@ -43,6 +65,9 @@ public final class GrpcServer implements AutoCloseable {
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionService.newInstance());
         services.forEach(b::addService);
+        if (allInline) {
+            b.directExecutor();
+        }
         try {
             server = b.build().start();
         } catch (IOException e) {

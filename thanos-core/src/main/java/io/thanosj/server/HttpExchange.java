@@ -121,12 +121,7 @@ public final class HttpExchange {
      */
     public OutputStream stream(int status, String contentType) {
         markResponded();
-        HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
-        resp.headers().set(responseHeaders);
-        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
-        resp.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        ctx.write(resp);
-        return new ChunkedStream();
+        return new ChunkedStream(HttpResponseStatus.valueOf(status), contentType);
     }
 
     private void markResponded() {
@@ -142,9 +137,31 @@ public final class HttpExchange {
         }
     }
 
+    /**
+     * A response body written in chunks of {@link #STREAM_CHUNK} bytes. A body that ends within its
+     * first chunk goes out as one whole response with a length instead: one write to the channel
+     * (one hand-off to its event loop) rather than headers, chunk and end apart.
+     */
     private final class ChunkedStream extends OutputStream {
+        private final HttpResponseStatus status;
+        private final String contentType;
         private ByteBuf buf = ctx.alloc().buffer(STREAM_CHUNK);
+        private boolean headSent;
         private boolean closed;
+
+        ChunkedStream(HttpResponseStatus status, String contentType) {
+            this.status = status;
+            this.contentType = contentType;
+        }
+
+        private void sendHead() {
+            HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+            resp.headers().set(responseHeaders);
+            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+            resp.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            ctx.write(resp);
+            headSent = true;
+        }
 
         @Override
         public void write(int b) throws IOException {
@@ -181,6 +198,9 @@ public final class HttpExchange {
             if (!ctx.channel().isActive()) {
                 throw new IOException("client closed the connection");
             }
+            if (!headSent) {
+                sendHead();
+            }
             ChannelFuture f = ctx.writeAndFlush(new DefaultHttpContent(buf));
             buf = ctx.alloc().buffer(STREAM_CHUNK);
             if (!ctx.channel().isWritable()) {
@@ -194,6 +214,14 @@ public final class HttpExchange {
                 return;
             }
             closed = true;
+            if (!headSent) {
+                FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buf);
+                resp.headers().set(responseHeaders);
+                resp.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+                HttpUtil.setContentLength(resp, buf.readableBytes());
+                finish(ctx.writeAndFlush(resp));
+                return;
+            }
             if (buf.readableBytes() > 0) {
                 ctx.write(new DefaultHttpContent(buf));
             } else {

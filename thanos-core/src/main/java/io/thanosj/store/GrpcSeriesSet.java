@@ -1,23 +1,16 @@
 package io.thanosj.store;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
-import com.google.protobuf.CodedInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import io.grpc.Status;
 import io.thanosj.model.ErrorCode;
 import io.thanosj.model.Labels;
-import io.thanosj.model.LabelsBuilder;
 import io.thanosj.model.ThanosException;
 import io.thanosj.proto.storepb.AggrChunk;
-import io.thanosj.proto.storepb.Series;
 import io.thanosj.proto.storepb.SeriesRequest;
-import io.thanosj.proto.storepb.SeriesResponse;
-import io.thanosj.proto.storepb.StoreGrpc;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,58 +19,30 @@ import java.util.List;
 /**
  * The client side of one Series call. The call starts at construction and asks for up to
  * {@code buffer} responses ahead, so many stores stream in parallel while the merge consumes them
- * one at a time; each consumed response asks for one more (gRPC flow control, bounded memory).
+ * one at a time; consumed responses are asked for again in groups of a quarter of the buffer (gRPC
+ * flow control, bounded memory).
  * {@code frameTimeout} bounds the wait for any single response, as Thanos's
  * {@code --store.response-timeout}.
+ *
+ * <p>Responses are decoded on the transport thread as they arrive ({@link SeriesFrameReader}: label
+ * sets, and chunk columns that alias the response bytes), so decoding overlaps the consumer's work.
  */
 final class GrpcSeriesSet implements SeriesSet {
-    /**
-     * The Series method with a response parser that reads each message into its own array and lets
-     * chunk bytes alias it: protobuf's default copies every chunk out of a reused buffer, the
-     * largest allocation on the querier's side. A chunk then keeps its response's array alive,
-     * which is bounded by the frames in flight.
-     */
-    static final MethodDescriptor<SeriesRequest, SeriesResponse> SERIES_METHOD = StoreGrpc.getSeriesMethod()
-            .toBuilder(StoreGrpc.getSeriesMethod().getRequestMarshaller(), new AliasingParser())
-            .build();
+    private static final SeriesFrameReader.Decoded END = SeriesFrameReader.Decoded.NOTHING;
 
-    private static final class AliasingParser implements MethodDescriptor.Marshaller<SeriesResponse> {
-        private final MethodDescriptor.Marshaller<SeriesResponse> proto = StoreGrpc.getSeriesMethod().getResponseMarshaller();
-
-        @Override
-        public InputStream stream(SeriesResponse value) {
-            return proto.stream(value);
-        }
-
-        @Override
-        public SeriesResponse parse(InputStream in) {
-            try {
-                byte[] b = in.readAllBytes();
-                CodedInputStream cis = CodedInputStream.newInstance(b);
-                cis.enableAliasing(true);
-                cis.setRecursionLimit(Integer.MAX_VALUE);
-                cis.setSizeLimit(Integer.MAX_VALUE);
-                SeriesResponse r = SeriesResponse.parseFrom(cis);
-                cis.checkLastTagWas(0);
-                return r;
-            } catch (IOException e) {
-                throw Status.INTERNAL.withDescription("invalid series response: " + e.getMessage()).withCause(e)
-                        .asRuntimeException();
-            }
-        }
-    }
     private final String name;
-    private final ClientCall<SeriesRequest, SeriesResponse> call;
+    private final ClientCall<SeriesRequest, byte[]> call;
     private final long frameTimeoutNanos;
-    private final LabelsBuilder scratch = new LabelsBuilder();
     private final List<String> warnings = new ArrayList<>();
 
     private final Object lock = new Object();
-    private final ArrayDeque<SeriesResponse> queue = new ArrayDeque<>(); // guarded by lock
-    private Status closeStatus;                                          // guarded by lock
+    private final ArrayDeque<SeriesFrameReader.Decoded> queue = new ArrayDeque<>(); // guarded by lock
+    private Status closeStatus;                                                    // guarded by lock
 
-    private List<Series> batch = List.of();
-    private int batchIdx;
+    private final int refill;
+    private int consumed; // responses taken since the last request for more
+    private SeriesFrameReader.Decoded frame = END;
+    private int frameIdx;
     private Labels labels;
     private List<AggrChunk> chunks;
     private boolean done;
@@ -86,12 +51,33 @@ final class GrpcSeriesSet implements SeriesSet {
             Duration frameTimeout, int buffer) {
         this.name = name;
         this.frameTimeoutNanos = frameTimeout.toNanos();
-        this.call = channel.newCall(SERIES_METHOD, options);
+        this.refill = Math.max(1, buffer / 4);
+        this.call = channel.newCall(SeriesWire.CLIENT_METHOD, options);
+        SeriesFrameReader reader = new SeriesFrameReader();
         call.start(new ClientCall.Listener<>() {
             @Override
-            public void onMessage(SeriesResponse message) {
+            public void onMessage(byte[] message) {
                 synchronized (lock) {
-                    queue.addLast(message);
+                    if (closeStatus != null) {
+                        return; // after a bad response: nothing more is delivered
+                    }
+                }
+                SeriesFrameReader.Decoded d;
+                try {
+                    d = reader.read(message);
+                } catch (InvalidProtocolBufferException | RuntimeException e) {
+                    Status st = Status.INTERNAL.withDescription("invalid series response: " + e.getMessage()).withCause(e);
+                    synchronized (lock) {
+                        if (closeStatus == null) {
+                            closeStatus = st;
+                        }
+                        lock.notifyAll();
+                    }
+                    call.cancel("invalid series response", e);
+                    return;
+                }
+                synchronized (lock) {
+                    queue.addLast(d);
                     lock.notifyAll();
                 }
             }
@@ -99,7 +85,9 @@ final class GrpcSeriesSet implements SeriesSet {
             @Override
             public void onClose(Status status, Metadata trailers) {
                 synchronized (lock) {
-                    closeStatus = status;
+                    if (closeStatus == null) {
+                        closeStatus = status;
+                    }
                     lock.notifyAll();
                 }
             }
@@ -115,38 +103,34 @@ final class GrpcSeriesSet implements SeriesSet {
             return false;
         }
         while (true) {
-            if (batchIdx < batch.size()) {
-                set(batch.get(batchIdx++));
+            if (frameIdx < frame.count) {
+                labels = frame.labels[frameIdx];
+                chunks = frame.chunks.get(frameIdx);
+                frameIdx++;
                 return true;
             }
-            SeriesResponse r = take();
-            if (r == null) {
+            SeriesFrameReader.Decoded d = take();
+            if (d == null) {
                 done = true;
+                frame = END;
                 return false;
             }
-            call.request(1);
-            switch (r.getResultCase()) {
-                case SERIES -> {
-                    set(r.getSeries());
-                    return true;
-                }
-                case BATCH -> {
-                    batch = r.getBatch().getSeriesList();
-                    batchIdx = 0;
-                }
-                case WARNING -> warnings.add(r.getWarning());
-                default -> { } // hints and unknown frames carry nothing we merge
+            // Ask for more in groups: each request is a task for the transport thread.
+            if (++consumed >= refill) {
+                call.request(consumed);
+                consumed = 0;
             }
+            if (d.warning != null) {
+                warnings.add(d.warning);
+            }
+            // Hints and unknown responses carry nothing we merge.
+            frame = d;
+            frameIdx = 0;
         }
     }
 
-    private void set(Series s) {
-        labels = ProtoLabels.fromProto(s.getLabelsList(), scratch);
-        chunks = s.getChunksList();
-    }
-
     /** Next response, null at a clean end; throws on failure or frame timeout. */
-    private SeriesResponse take() {
+    private SeriesFrameReader.Decoded take() {
         Status st;
         synchronized (lock) {
             long deadline = frameTimeoutNanos > 0 ? System.nanoTime() + frameTimeoutNanos : 0;

@@ -86,10 +86,7 @@ public record Limits(long maxSeries, long maxSamples) {
                 throw exceeded("series", maxSeries, series);
             }
             if (maxSamples > 0) {
-                List<AggrChunk> cs = delegate.chunks();
-                for (int i = 0, n = cs.size(); i < n; i++) {
-                    samples += ChunkOrder.samples(cs.get(i));
-                }
+                samples += SeriesChunks.samples(delegate.chunks());
                 if (samples > maxSamples) {
                     throw exceeded("samples", maxSamples, samples);
                 }

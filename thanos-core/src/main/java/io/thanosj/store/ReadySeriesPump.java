@@ -1,10 +1,7 @@
 package io.thanosj.store;
 
 import io.grpc.stub.ServerCallStreamObserver;
-import io.thanosj.proto.storepb.Series;
-import io.thanosj.proto.storepb.SeriesBatch;
 import io.thanosj.proto.storepb.SeriesRequest;
-import io.thanosj.proto.storepb.SeriesResponse;
 
 /**
  * Streams one Series call from a {@link StoreServer#nonBlocking() non-blocking} store without a
@@ -15,18 +12,16 @@ import io.thanosj.proto.storepb.SeriesResponse;
 final class ReadySeriesPump {
     private final StoreServer server;
     private final SeriesRequest request;
-    private final ServerCallStreamObserver<SeriesResponse> obs;
-    private final ProtoLabels.Cache labelProtos = new ProtoLabels.Cache();
-    private final int batchSize;
-    private SeriesBatch.Builder batch;
+    private final ServerCallStreamObserver<SeriesWire.Frame> obs;
+    private final SeriesFrameWriter writer;
     private SeriesSet set;
     private boolean done;
 
-    ReadySeriesPump(StoreServer server, SeriesRequest request, ServerCallStreamObserver<SeriesResponse> obs) {
+    ReadySeriesPump(StoreServer server, SeriesRequest request, ServerCallStreamObserver<SeriesWire.Frame> obs) {
         this.server = server;
         this.request = request;
         this.obs = obs;
-        this.batchSize = (int) Math.min(Math.max(request.getResponseBatchSize(), 1), 10_000);
+        this.writer = new SeriesFrameWriter(SeriesPump.batchSize(request));
         obs.setOnReadyThreshold(SeriesPump.READY_THRESHOLD);
         // Must be set before the handler returns.
         obs.setOnReadyHandler(this::pump);
@@ -41,32 +36,24 @@ final class ReadySeriesPump {
         try {
             if (set == null) {
                 set = server.series(request);
-                batch = batchSize > 1 ? SeriesBatch.newBuilder() : null;
             }
             while (obs.isReady()) {
                 if (!set.next()) {
-                    if (batch != null && batch.getSeriesCount() > 0) {
-                        obs.onNext(SeriesResponse.newBuilder().setBatch(batch).build());
+                    SeriesWire.Frame last = writer.frame();
+                    if (last != null) {
+                        obs.onNext(last);
                     }
                     for (String w : set.warnings()) {
-                        obs.onNext(SeriesResponse.newBuilder().setWarning(w).build());
+                        obs.onNext(SeriesFrameWriter.warning(w));
                     }
                     finish();
                     obs.onCompleted();
                     return;
                 }
-                Series s = Series.newBuilder()
-                        .addAllLabels(labelProtos.toProto(set.labels()))
-                        .addAllChunks(set.chunks())
-                        .build();
-                if (batch == null) {
-                    obs.onNext(SeriesResponse.newBuilder().setSeries(s).build());
-                } else {
-                    batch.addSeries(s);
-                    if (batch.getSeriesCount() >= batchSize) {
-                        obs.onNext(SeriesResponse.newBuilder().setBatch(batch).build());
-                        batch.clear();
-                    }
+                writer.add(set.labels(), set.chunks());
+                if (writer.full()) {
+                    obs.onNext(writer.frame());
+                    writer.trim();
                 }
             }
         } catch (RuntimeException e) {

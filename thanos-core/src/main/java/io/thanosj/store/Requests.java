@@ -11,6 +11,7 @@ import io.thanosj.proto.storepb.PartialResponseStrategy;
 import io.thanosj.proto.storepb.SeriesRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Validation of StoreAPI requests and matcher conversions, shared by every {@link StoreServer}
@@ -59,7 +60,31 @@ public final class Requests {
         return out;
     }
 
+    /**
+     * Compiled matchers by their proto form: a query's matchers are checked by the querier, by every
+     * store it asks and often again by the store's own code, and compiling a regex each time costs
+     * more than the rest of a small query's checks. Bounded: cleared when full.
+     */
+    private static final ConcurrentHashMap<MatcherKey, Matcher> COMPILED = new ConcurrentHashMap<>();
+    private static final int MAX_COMPILED = 4096;
+
+    private record MatcherKey(int type, String name, String value) {}
+
     public static Matcher matcher(LabelMatcher m) {
+        MatcherKey key = new MatcherKey(m.getTypeValue(), m.getName(), m.getValue());
+        Matcher c = COMPILED.get(key);
+        if (c != null) {
+            return c;
+        }
+        c = compile(m);
+        if (COMPILED.size() >= MAX_COMPILED) {
+            COMPILED.clear();
+        }
+        COMPILED.put(key, c);
+        return c;
+    }
+
+    private static Matcher compile(LabelMatcher m) {
         MatchType type = switch (m.getType()) {
             case EQ -> MatchType.EQUAL;
             case NEQ -> MatchType.NOT_EQUAL;

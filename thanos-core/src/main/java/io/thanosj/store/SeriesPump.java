@@ -1,10 +1,7 @@
 package io.thanosj.store;
 
 import io.grpc.stub.ServerCallStreamObserver;
-import io.thanosj.proto.storepb.Series;
-import io.thanosj.proto.storepb.SeriesBatch;
 import io.thanosj.proto.storepb.SeriesRequest;
-import io.thanosj.proto.storepb.SeriesResponse;
 import java.util.List;
 
 /**
@@ -21,12 +18,11 @@ final class SeriesPump implements Runnable {
     static final int READY_THRESHOLD = 1 << 20;
     private final StoreServer server;
     private final SeriesRequest request;
-    private final ServerCallStreamObserver<SeriesResponse> obs;
+    private final ServerCallStreamObserver<SeriesWire.Frame> obs;
     private final Object readyLock = new Object();
     private volatile boolean cancelled;
-    private final ProtoLabels.Cache labelProtos = new ProtoLabels.Cache();
 
-    SeriesPump(StoreServer server, SeriesRequest request, ServerCallStreamObserver<SeriesResponse> obs) {
+    SeriesPump(StoreServer server, SeriesRequest request, ServerCallStreamObserver<SeriesWire.Frame> obs) {
         this.server = server;
         this.request = request;
         this.obs = obs;
@@ -45,35 +41,32 @@ final class SeriesPump implements Runnable {
         }
     }
 
+    /** Series per response: the request's {@code response_batch_size}, 1 (no batches) when unset. */
+    static int batchSize(SeriesRequest request) {
+        return (int) Math.min(Math.max(request.getResponseBatchSize(), 1), 10_000);
+    }
+
     @Override
     public void run() {
-        int batchSize = (int) Math.min(Math.max(request.getResponseBatchSize(), 1), 10_000);
+        SeriesFrameWriter writer = new SeriesFrameWriter(batchSize(request));
         try (SeriesSet set = server.series(request)) {
-            SeriesBatch.Builder batch = batchSize > 1 ? SeriesBatch.newBuilder() : null;
             while (!cancelled && set.next()) {
-                Series s = Series.newBuilder()
-                        .addAllLabels(labelProtos.toProto(set.labels()))
-                        .addAllChunks(set.chunks())
-                        .build();
-                if (batch == null) {
-                    send(SeriesResponse.newBuilder().setSeries(s).build());
-                } else {
-                    batch.addSeries(s);
-                    if (batch.getSeriesCount() >= batchSize) {
-                        send(SeriesResponse.newBuilder().setBatch(batch).build());
-                        batch.clear();
-                    }
+                writer.add(set.labels(), set.chunks());
+                if (writer.full()) {
+                    send(writer.frame());
+                    writer.trim();
                 }
             }
             if (cancelled) {
                 return;
             }
-            if (batch != null && batch.getSeriesCount() > 0) {
-                send(SeriesResponse.newBuilder().setBatch(batch).build());
+            SeriesWire.Frame last = writer.frame();
+            if (last != null) {
+                send(last);
             }
             List<String> warnings = set.warnings();
             for (String w : warnings) {
-                send(SeriesResponse.newBuilder().setWarning(w).build());
+                send(SeriesFrameWriter.warning(w));
             }
             if (!cancelled) {
                 obs.onCompleted();
@@ -88,7 +81,7 @@ final class SeriesPump implements Runnable {
         }
     }
 
-    private void send(SeriesResponse r) throws InterruptedException {
+    private void send(SeriesWire.Frame r) throws InterruptedException {
         synchronized (readyLock) {
             while (!obs.isReady() && !cancelled) {
                 // Timed: a lost wake-up then costs a few milliseconds, never a stuck call.

@@ -12,7 +12,8 @@ public final class SeriesSets {
     /** One series of a materialised set. */
     public record Entry(Labels labels, List<AggrChunk> chunks) {
         public Entry {
-            chunks = List.copyOf(chunks);
+            // Columns are immutable already; copying would build every chunk's message.
+            chunks = chunks instanceof SeriesChunks ? chunks : List.copyOf(chunks);
         }
     }
 

@@ -1,13 +1,18 @@
 package io.thanosj.store;
 
+import io.grpc.BindableService;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.thanosj.proto.storepb.LabelNamesRequest;
 import io.thanosj.proto.storepb.LabelNamesResponse;
 import io.thanosj.proto.storepb.LabelValuesRequest;
 import io.thanosj.proto.storepb.LabelValuesResponse;
 import io.thanosj.proto.storepb.SeriesRequest;
-import io.thanosj.proto.storepb.SeriesResponse;
 import io.thanosj.proto.storepb.StoreGrpc;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -18,8 +23,11 @@ import java.util.concurrent.Executor;
  * {@link GrpcErrors}. Series are pumped on {@code executor} (one task per call) and sent only when
  * the transport is ready, so a slow client slows its sources instead of filling the heap; stores
  * that never block ({@link StoreServer#nonBlocking()}) are pumped on gRPC's own callbacks instead.
+ * Label calls of blocking stores run on {@code executor} too, so no handler ever blocks the thread
+ * gRPC calls it on, and the service may be added to a server as
+ * {@linkplain io.thanosj.server.GrpcServer#addInlineService inline}.
  */
-public final class StoreService extends StoreGrpc.StoreImplBase {
+public final class StoreService implements BindableService, StoreGrpc.AsyncService {
     private final StoreServer server;
     private final Executor executor;
 
@@ -28,9 +36,32 @@ public final class StoreService extends StoreGrpc.StoreImplBase {
         this.executor = Objects.requireNonNull(executor, "executor");
     }
 
+    /**
+     * The generated service, with Series bound to {@link SeriesWire#SERVER_METHOD}: responses are
+     * encoded by {@link SeriesFrameWriter} instead of being built as messages. The generated
+     * {@code series} method is therefore never called.
+     */
     @Override
-    public void series(SeriesRequest request, StreamObserver<SeriesResponse> observer) {
-        ServerCallStreamObserver<SeriesResponse> obs = (ServerCallStreamObserver<SeriesResponse>) observer;
+    public ServerServiceDefinition bindService() {
+        ServerServiceDefinition generated = StoreGrpc.bindService(this);
+        ServiceDescriptor gd = generated.getServiceDescriptor();
+        String seriesName = SeriesWire.SERVER_METHOD.getFullMethodName();
+        ServiceDescriptor.Builder sd = ServiceDescriptor.newBuilder(gd.getName()).setSchemaDescriptor(gd.getSchemaDescriptor());
+        for (MethodDescriptor<?, ?> m : gd.getMethods()) {
+            sd.addMethod(m.getFullMethodName().equals(seriesName) ? SeriesWire.SERVER_METHOD : m);
+        }
+        ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(sd.build());
+        for (ServerMethodDefinition<?, ?> m : generated.getMethods()) {
+            if (!m.getMethodDescriptor().getFullMethodName().equals(seriesName)) {
+                b.addMethod(m);
+            }
+        }
+        b.addMethod(SeriesWire.SERVER_METHOD, ServerCalls.asyncServerStreamingCall(this::seriesFrames));
+        return b.build();
+    }
+
+    private void seriesFrames(SeriesRequest request, StreamObserver<SeriesWire.Frame> observer) {
+        ServerCallStreamObserver<SeriesWire.Frame> obs = (ServerCallStreamObserver<SeriesWire.Frame>) observer;
         try {
             Requests.checkSeries(request);
         } catch (RuntimeException e) {
@@ -51,6 +82,27 @@ public final class StoreService extends StoreGrpc.StoreImplBase {
 
     @Override
     public void labelNames(LabelNamesRequest request, StreamObserver<LabelNamesResponse> observer) {
+        offload(observer, () -> answerLabelNames(request, observer));
+    }
+
+    @Override
+    public void labelValues(LabelValuesRequest request, StreamObserver<LabelValuesResponse> observer) {
+        offload(observer, () -> answerLabelValues(request, observer));
+    }
+
+    private void offload(StreamObserver<?> observer, Runnable call) {
+        if (server.nonBlocking()) {
+            call.run();
+            return;
+        }
+        try {
+            executor.execute(call);
+        } catch (RuntimeException e) { // rejected: shutting down
+            observer.onError(io.grpc.Status.UNAVAILABLE.withDescription("store is shutting down").asRuntimeException());
+        }
+    }
+
+    private void answerLabelNames(LabelNamesRequest request, StreamObserver<LabelNamesResponse> observer) {
         LabelNamesResponse resp;
         try {
             Requests.checkLabelNames(request);
@@ -63,8 +115,7 @@ public final class StoreService extends StoreGrpc.StoreImplBase {
         observer.onCompleted();
     }
 
-    @Override
-    public void labelValues(LabelValuesRequest request, StreamObserver<LabelValuesResponse> observer) {
+    private void answerLabelValues(LabelValuesRequest request, StreamObserver<LabelValuesResponse> observer) {
         LabelValuesResponse resp;
         try {
             Requests.checkLabelValues(request);

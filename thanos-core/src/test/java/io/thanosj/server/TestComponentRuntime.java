@@ -39,6 +39,11 @@ class TestComponentRuntime {
                 }
             }
         });
+        rt.http().route("/small", ex -> {
+            try (OutputStream out = ex.stream(200, "text/plain")) {
+                out.write("tiny".getBytes(StandardCharsets.UTF_8));
+            }
+        });
         rt.http().prefix("/api/v1/label/", ex -> ex.respondText(200, "rest=" + ex.remainder()));
         rt.http().route("/fail", ex -> {
             throw ThanosException.badData("invalid parameter \"x\"");
@@ -105,6 +110,22 @@ class TestComponentRuntime {
         assertThat(r.statusCode()).isEqualTo(413);
         HttpResponse<String> longUri = get("/echo?a=" + "x".repeat(70_000));
         assertThat(longUri.statusCode()).isIn(400, 414);
+    }
+
+    @Test
+    void smallStreamsGoOutWholeWithALengthLargeOnesChunked() throws Exception {
+        HttpResponse<String> small = get("/small");
+        assertThat(small.body()).isEqualTo("tiny");
+        assertThat(small.headers().firstValue("content-length")).hasValue("4");
+        assertThat(small.headers().firstValue("transfer-encoding")).isEmpty();
+        HttpResponse<String> large = get("/stream");
+        assertThat(large.headers().firstValue("transfer-encoding")).hasValue("chunked");
+        assertThat(large.body()).startsWith("line 0\n").endsWith("line 19999\n");
+        HttpResponse<byte[]> gz = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rt.httpPort() + "/small"))
+                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(gz.headers().firstValue("content-encoding")).hasValue("gzip");
+        assertThat(new String(new GZIPInputStream(new ByteArrayInputStream(gz.body())).readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("tiny");
     }
 
     @Test

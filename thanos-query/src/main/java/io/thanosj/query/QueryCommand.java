@@ -2,6 +2,7 @@ package io.thanosj.query;
 
 import io.thanosj.api.QueryApi;
 import io.thanosj.model.Durations;
+import io.thanosj.model.ThanosException;
 import io.thanosj.promql.engine.Engine;
 import io.thanosj.promql.engine.EngineOptions;
 import io.thanosj.server.ComponentCommand;
@@ -81,6 +82,10 @@ public final class QueryCommand extends ComponentCommand {
     @Option(names = "--query.max-concurrent", defaultValue = "20", description = "Maximum number of queries processed concurrently by query node.")
     int maxConcurrent;
 
+    @Option(names = "--query.max-concurrent-select", defaultValue = "4",
+            description = "Maximum number of select requests made concurrently per a query. This engine makes a query's selects one after another, so any value of 1 or more holds.")
+    int maxConcurrentSelect;
+
     @Option(names = "--store.limits.request-series", defaultValue = "0",
             description = "The maximum series allowed for a single Series request. 0 means no limit.")
     long maxSeries;
@@ -106,6 +111,12 @@ public final class QueryCommand extends ComponentCommand {
 
     @Override
     protected void wire(ComponentRuntime rt) {
+        if (maxConcurrent < 1) {
+            throw ThanosException.badData("--query.max-concurrent must be at least 1, got " + maxConcurrent);
+        }
+        if (maxConcurrentSelect < 1) {
+            throw ThanosException.badData("--query.max-concurrent-select must be at least 1, got " + maxConcurrentSelect);
+        }
         long responseMs = Durations.parseMillis("--store.response-timeout", responseTimeout);
         EndpointSet endpointSet = new EndpointSet(EndpointSetOptions.builder()
                 .endpoints(endpoints)
@@ -126,12 +137,12 @@ public final class QueryCommand extends ComponentCommand {
                 .withMaxSamples(maxSamples)
                 .withTimeout(Duration.ofMillis(Durations.parseMillis("--query.timeout", timeout))));
         QueryApi api = new QueryApi(engine, proxy,
-                new QueryApi.Defaults(replicaLabels, partialResponse, engine.options().timeout()),
+                new QueryApi.Defaults(replicaLabels, partialResponse, engine.options().timeout(), maxConcurrent),
                 flagValues(), endpointSet::status);
         api.register(rt.http());
         registerUi(rt);
-        rt.grpc().addService(new StoreService(proxy, fanout));
-        rt.grpc().addService(InfoService.of("query", proxy));
+        rt.grpc().addInlineService(new StoreService(proxy, fanout));
+        rt.grpc().addInlineService(InfoService.of("query", proxy));
         endpointSet.start();
         // The querier serves as soon as it listens; endpoints join as they are discovered.
         rt.prober().ready();

@@ -68,8 +68,8 @@ public final class QueryBench {
         Block block = Block.open(blocks.resolve(meta.ulid()));
         LocalBlockStore store = new LocalBlockStore(block, Labels.of("cluster", "bench"));
         java.util.concurrent.ExecutorService pumps = Executors.newCachedThreadPool();
-        GrpcServer grpc = new GrpcServer().addService(new StoreService(store, pumps))
-                .addService(InfoService.of("store", store));
+        GrpcServer grpc = new GrpcServer().addInlineService(new StoreService(store, pumps))
+                .addInlineService(InfoService.of("store", store));
         grpc.start("--grpc-address", "127.0.0.1:0");
         QueryCommand q = new QueryCommand();
         new CommandLine(q).parseArgs("--http-address=127.0.0.1:0", "--grpc-address=127.0.0.1:0", "--log.level=warn",

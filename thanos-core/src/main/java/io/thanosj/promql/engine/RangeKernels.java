@@ -154,20 +154,69 @@ final class RangeKernels {
         double count = 0;
         double[] vs = w.vs;
         for (int i = w.lo; i < w.hi; i++) {
-            double v = vs[i];
             count++;
-            if (Double.isInfinite(mean)) {
-                if (Double.isInfinite(v) && (mean > 0) == (v > 0)) {
-                    continue; // Inf of the same sign: the mean is already right
-                }
-                if (!Double.isInfinite(v) && !Double.isNaN(v)) {
-                    continue; // a finite value cannot move an infinite mean
-                }
-            }
-            mean += v / count - mean / count;
+            mean = avgStep(mean, vs[i], count);
         }
         w.result = mean;
         return true;
+    }
+
+    /** Prometheus's incremental mean, one sample: {@code mean += v/count - mean/count}, infinities kept. */
+    private static double avgStep(double mean, double v, double count) {
+        if (Double.isInfinite(mean)) {
+            if (Double.isInfinite(v) && (mean > 0) == (v > 0)) {
+                return mean; // Inf of the same sign: the mean is already right
+            }
+            if (!Double.isInfinite(v) && !Double.isNaN(v)) {
+                return mean; // a finite value cannot move an infinite mean
+            }
+        }
+        return mean + (v / count - mean / count);
+    }
+
+    /**
+     * avg_over_time of {@code k} non-empty windows {@code [lo[j], hi[j])} of {@code vs} into
+     * {@code out[j]}. Each window's mean is a chain of divisions that depend on the one before, so
+     * one window at a time waits on the divider's latency at every sample; four windows walked in
+     * step keep it busy. Every window still sees exactly {@link #avgOverTime}'s operations, so the
+     * results are the same bits.
+     */
+    static void avgOverTimeWindows(double[] vs, int[] lo, int[] hi, int k, double[] out) {
+        int j = 0;
+        for (; j + 3 < k; j += 4) {
+            int a = lo[j];
+            int b = lo[j + 1];
+            int c = lo[j + 2];
+            int d = lo[j + 3];
+            int common = Math.min(Math.min(hi[j] - a, hi[j + 1] - b), Math.min(hi[j + 2] - c, hi[j + 3] - d));
+            double m0 = 0;
+            double m1 = 0;
+            double m2 = 0;
+            double m3 = 0;
+            double count = 0;
+            for (int i = 0; i < common; i++) {
+                count++;
+                m0 = avgStep(m0, vs[a + i], count);
+                m1 = avgStep(m1, vs[b + i], count);
+                m2 = avgStep(m2, vs[c + i], count);
+                m3 = avgStep(m3, vs[d + i], count);
+            }
+            out[j] = finishAvg(vs, a + common, hi[j], m0, count);
+            out[j + 1] = finishAvg(vs, b + common, hi[j + 1], m1, count);
+            out[j + 2] = finishAvg(vs, c + common, hi[j + 2], m2, count);
+            out[j + 3] = finishAvg(vs, d + common, hi[j + 3], m3, count);
+        }
+        for (; j < k; j++) {
+            out[j] = finishAvg(vs, lo[j], hi[j], 0, 0);
+        }
+    }
+
+    private static double finishAvg(double[] vs, int from, int to, double mean, double count) {
+        for (int i = from; i < to; i++) {
+            count++;
+            mean = avgStep(mean, vs[i], count);
+        }
+        return mean;
     }
 
     static boolean sumOverTime(Window w) {

@@ -67,7 +67,7 @@ public final class EndpointSetOptions {
         private Duration unhealthyTimeout = Duration.ofMinutes(5);
         private Duration responseTimeout = Duration.ZERO;
         private Function<String, ManagedChannel> channels =
-                addr -> Grpc.newChannelBuilder(addr, InsecureChannelCredentials.create()).build();
+                addr -> Grpc.newChannelBuilder(addr, InsecureChannelCredentials.create()).disableRetry().build();
         private Resolver resolver = Resolver.jdk();
         private Clock clock = Clock.systemUTC();
 

@@ -4,7 +4,6 @@ import io.thanosj.model.Labels;
 import io.thanosj.model.LabelsBuilder;
 import io.thanosj.model.Matcher;
 import io.thanosj.proto.storepb.AggrChunk;
-import io.thanosj.proto.storepb.Chunk;
 import io.thanosj.proto.storepb.LabelNamesRequest;
 import io.thanosj.proto.storepb.LabelNamesResponse;
 import io.thanosj.proto.storepb.LabelValuesRequest;
@@ -17,9 +16,6 @@ import io.thanosj.store.StoreInfo;
 import io.thanosj.store.StoreServer;
 import io.thanosj.tsdb.block.Block;
 import io.thanosj.tsdb.block.BlockSeriesSet;
-import io.thanosj.tsdb.chunk.ChunkMetas;
-import io.thanosj.tsdb.chunk.XorChunk;
-import com.google.protobuf.UnsafeByteOperations;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -106,9 +102,8 @@ public final class LocalBlockStore implements StoreServer {
     }
 
     /**
-     * The block's series with external labels added, replica labels dropped and chunks wrapped
-     * without copying: chunks read from the block are private, immutable arrays
-     * ({@link XorChunk}'s contract), so the response can share them.
+     * The block's series with external labels added, replica labels dropped and chunks as views of
+     * the block's segment files ({@link BlockChunks}), copied only into the response.
      */
     private static final class Streamed implements SeriesSet {
         private final BlockSeriesSet s;
@@ -135,10 +130,7 @@ public final class LocalBlockStore implements StoreServer {
             }
             Labels l = s.labels();
             if (!external.isEmpty() || dropped.length > 0) {
-                lb.reset();
-                for (int i = 0, n = l.size(); i < n; i++) {
-                    lb.add(l.name(i), l.value(i));
-                }
+                lb.reset(l);
                 for (int i = 0, n = external.size(); i < n; i++) {
                     lb.set(external.name(i), external.value(i));
                 }
@@ -149,16 +141,7 @@ public final class LocalBlockStore implements StoreServer {
             }
             labels = l;
             if (!skipChunks) {
-                ChunkMetas metas = s.chunkMetas();
-                AggrChunk[] cs = new AggrChunk[metas.size()];
-                for (int i = 0; i < cs.length; i++) {
-                    XorChunk c = s.chunk(i);
-                    cs[i] = AggrChunk.newBuilder().setMinTime(metas.minTime(i)).setMaxTime(metas.maxTime(i))
-                            .setRaw(Chunk.newBuilder().setType(Chunk.Encoding.XOR)
-                                    .setData(UnsafeByteOperations.unsafeWrap(c.array(), c.offset(), c.length())))
-                            .build();
-                }
-                chunks = List.of(cs);
+                chunks = BlockChunks.of(s);
             }
             return true;
         }

@@ -187,6 +187,14 @@ public final class Block implements Closeable {
         }
 
         @Override
+        public java.nio.ByteBuffer chunkData(int i) {
+            if (deleted.isEmpty()) {
+                return chunks.data(c.chunks().ref(i));
+            }
+            return BlockSeriesSet.super.chunkData(i);
+        }
+
+        @Override
         public XorChunk chunk(int i) {
             XorChunk raw = chunks.chunk(c.chunks().ref(i));
             if (deleted.isEmpty()) {

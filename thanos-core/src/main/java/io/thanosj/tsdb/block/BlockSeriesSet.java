@@ -4,6 +4,7 @@ import io.thanosj.model.Labels;
 import io.thanosj.model.SampleIterator;
 import io.thanosj.tsdb.chunk.ChunkMetas;
 import io.thanosj.tsdb.chunk.XorChunk;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -28,6 +29,15 @@ public interface BlockSeriesSet {
 
     /** Chunk {@code i} of {@link #chunkMetas}, without deleted samples. */
     XorChunk chunk(int i);
+
+    /**
+     * The data bytes of {@link #chunk}{@code (i)}, read-only, in place where the block allows it (a
+     * view of the mapped segment file rather than a copy); valid while the block is open.
+     */
+    default ByteBuffer chunkData(int i) {
+        XorChunk c = chunk(i);
+        return ByteBuffer.wrap(c.array(), c.offset(), c.length()).asReadOnlyBuffer();
+    }
 
     /** Samples in the selected range without deleted ones; the iterator is reused per series. */
     SampleIterator samples();

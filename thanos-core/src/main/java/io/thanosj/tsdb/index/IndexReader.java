@@ -36,8 +36,6 @@ public final class IndexReader implements Closeable {
     private final long seriesEnd;
     private final Symbols symbols;
     private final PostingsTable table;
-    private final int[] nameSymIds;
-    private final String[] nameSymStrings;
 
     private IndexReader(ByteSource src) {
         this.src = src;
@@ -78,21 +76,10 @@ public final class IndexReader implements Closeable {
         }
         symbols = new Symbols(src, symbolsAt);
         table = new PostingsTable(src, postingsTableAt);
-        List<String> names = table.names();
-        nameSymIds = new int[names.size()];
-        nameSymStrings = new String[names.size()];
-        Map<Integer, String> byId = new HashMap<>();
-        for (String n : names) {
-            int id = symbols.reverseLookup(n);
-            if (id < 0) {
+        for (String n : table.names()) {
+            if (symbols.reverseLookup(n) < 0) {
                 throw ThanosException.corrupted("read " + file + ": label name \"" + n + "\" is missing from the symbol table");
             }
-            byId.put(id, n);
-        }
-        int k = 0;
-        for (Integer id : new TreeSet<>(byId.keySet())) {
-            nameSymIds[k] = id;
-            nameSymStrings[k++] = Labels.intern(byId.get(id));
         }
     }
 
@@ -125,10 +112,6 @@ public final class IndexReader implements Closeable {
     }
 
     private String lookupSymbol(long id) {
-        int i = Arrays.binarySearch(nameSymIds, (int) id);
-        if (i >= 0 && id <= Integer.MAX_VALUE) {
-            return nameSymStrings[i];
-        }
         return symbols.lookup(id);
     }
 
@@ -384,6 +367,9 @@ public final class IndexReader implements Closeable {
 
     // ---- series ----
 
+    /** Bytes read at once for a series entry: most entries fit, longer ones take a second slice. */
+    private static final int SERIES_WINDOW = 512;
+
     /** The body of a series (after its length), CRC-checked; {@code d} is reused. */
     private Decbuf seriesBody(long ref, Decbuf d) {
         long off = ref * IndexFormat.SERIES_ALIGN;
@@ -391,20 +377,30 @@ public final class IndexReader implements Closeable {
             throw ThanosException.corrupted("read " + file + ": series reference " + ref + " (offset " + off
                     + ") is outside the series section [" + seriesStart + ", " + seriesEnd + ")");
         }
-        ByteBuffer h = src.slice(off, (int) Math.min(10, seriesEnd - off));
-        d.reset(h, off, file);
+        ByteBuffer w = src.slice(off, (int) Math.min(SERIES_WINDOW, seriesEnd - off));
+        d.reset(w, off, file);
         int len = d.uvarintInt();
         int hl = d.position();
         if (off + hl + len + 4 > seriesEnd) {
             throw ThanosException.corrupted("read " + file + ": series of " + len + " bytes at offset " + off
                     + " runs past the series section");
         }
-        ByteBuffer b = src.slice(off + hl, len + 4);
-        int want = b.getInt(len);
-        if (Decbuf.crc32c(b, 0, len) != want) {
+        ByteBuffer b;
+        int at;
+        if (hl + len + 4 <= w.limit()) {
+            b = w;
+            at = hl;
+        } else {
+            b = src.slice(off + hl, len + 4);
+            at = 0;
+        }
+        int want = b.getInt(at + len);
+        if (Decbuf.crc32c(b, at, at + len) != want) {
             throw ThanosException.corrupted("read " + file + ": series checksum mismatch at offset " + off);
         }
-        d.reset(b.limit(len), off + hl, file);
+        d.reset(b, off + hl - at, file);
+        d.position(at);
+        d.limit(len);
         return d;
     }
 
@@ -414,7 +410,11 @@ public final class IndexReader implements Closeable {
      * older could write such series; the builder sorts them), true otherwise.
      */
     public boolean series(long ref, LabelsBuilder lb, ChunkMetas chks) {
-        Decbuf d = seriesBody(ref, new Decbuf());
+        return series(ref, lb, chks, new Decbuf());
+    }
+
+    private boolean series(long ref, LabelsBuilder lb, ChunkMetas chks, Decbuf scratch) {
+        Decbuf d = seriesBody(ref, scratch);
         lb.reset();
         chks.clear();
         int nl = d.uvarintInt();
@@ -423,11 +423,13 @@ public final class IndexReader implements Closeable {
         for (int i = 0; i < nl; i++) {
             String name = lookupSymbol(d.uvarint32());
             String value = lookupSymbol(d.uvarint32());
-            if (prev != null && Utf8Order.compare(prev, name) >= 0) {
+            if (sorted && (prev == null || Utf8Order.compare(prev, name) < 0)) {
+                lb.appendInterned(name, value); // symbols are interned
+            } else {
                 sorted = false;
+                lb.set(name, value);
             }
             prev = name;
-            lb.add(name, value);
         }
         int nc = d.uvarintInt();
         if (nc > 0) {
@@ -463,6 +465,7 @@ public final class IndexReader implements Closeable {
         private final long maxt;
         private final LabelsBuilder lb = new LabelsBuilder();
         private final ChunkMetas chks = new ChunkMetas();
+        private final Decbuf d = new Decbuf();
         private Labels labels;
         private long ref;
 
@@ -476,7 +479,7 @@ public final class IndexReader implements Closeable {
         public boolean next() {
             while (p.next()) {
                 ref = p.at();
-                series(ref, lb, chks);
+                series(ref, lb, chks, d);
                 chks.retainOverlapping(mint, maxt);
                 if (!chks.isEmpty()) {
                     labels = lb.build();
