@@ -6,8 +6,6 @@ import io.thanosj.model.Labels;
 import io.thanosj.model.ThanosException;
 import io.thanosj.objstore.Bucket;
 import io.thanosj.tsdb.block.BlockMeta;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,18 +72,13 @@ final class BucketBlock implements AutoCloseable {
         return n.length() >= 6 ? id + "/chunks/" + n : id + "/chunks/" + "000000".substring(n.length()) + n;
     }
 
-    /** Up to {@code len} bytes from {@code off}; fewer only at the end of the object. */
+    /** Up to {@code len} bytes from {@code off}; fewer only at the end of the object. The array must not be modified. */
     private byte[] read(String name, long off, long len) {
         if (len > Integer.MAX_VALUE - 16) {
             throw new ThanosException(ErrorCode.RESOURCE_EXHAUSTED, "read " + name + ": range of " + len
                     + " bytes at offset " + off + " is larger than 2GiB");
         }
-        try (InputStream in = bkt.getRange(name, off, len)) {
-            return in.readNBytes((int) len);
-        } catch (IOException e) {
-            throw new ThanosException(ErrorCode.UNAVAILABLE, "read " + name + " range [" + off + ", " + (off + len)
-                    + ") from bucket " + bkt.name() + ": " + e, e);
-        }
+        return bkt.getRangeBytes(name, off, (int) len);
     }
 
     /** Runs the tasks, all but the first on the executor, and waits for all; the first failure is thrown. */

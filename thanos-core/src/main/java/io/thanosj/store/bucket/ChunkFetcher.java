@@ -1,6 +1,6 @@
 package io.thanosj.store.bucket;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.thanosj.model.ThanosException;
 import io.thanosj.model.XxHash64;
 import io.thanosj.proto.storepb.Aggr;
@@ -163,7 +163,9 @@ final class ChunkFetcher {
     }
 
     private static Chunk raw(Chunk.Encoding type, byte[] buf, int at, int len) {
-        return Chunk.newBuilder().setType(type).setData(ByteString.copyFrom(buf, at, len))
+        // A view, not a copy: fetched arrays are never modified, and the batch holding the view is
+        // short-lived (sent, then dropped).
+        return Chunk.newBuilder().setType(type).setData(UnsafeByteOperations.unsafeWrap(buf, at, len))
                 .setHash(XxHash64.hash(buf, at, len)).build();
     }
 
