@@ -271,6 +271,11 @@ public final class CachingBucket implements Bucket {
         return new ByteArrayInputStream(cachedRange(name, offset, length));
     }
 
+    @Override
+    public boolean buffersRanges(String name) {
+        return isChunkFile(name) || inner.buffersRanges(name);
+    }
+
     /** Chunk ranges come straight from the assembled sub-ranges, without a stream in between. */
     @Override
     public byte[] getRangeBytes(String name, long offset, int length) {

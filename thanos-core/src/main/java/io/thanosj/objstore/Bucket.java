@@ -57,6 +57,15 @@ public interface Bucket extends Closeable {
         }
     }
 
+    /**
+     * Whether {@link #getRange} on {@code name} assembles the whole range before returning (as a
+     * cache does), so that reading its stream as it arrives gains nothing over
+     * {@link #getRangeBytes}, which may then also avoid a copy.
+     */
+    default boolean buffersRanges(String name) {
+        return false;
+    }
+
     /** Whether an object (not a directory) named {@code name} exists. */
     boolean exists(String name);
 

@@ -93,6 +93,8 @@ class TestCachingBucket {
     @Test
     void otherFilesPassThrough() throws Exception {
         Bucket b = bucket("");
+        assertThat(b.buffersRanges(CHUNKS)).isTrue();
+        assertThat(b.buffersRanges("01HBLOCK/index")).isFalse();
         read(b.getRange("01HBLOCK/index", 0, 100));
         b.getRangeBytes("01HBLOCK/index", 0, 100);
         assertThat(inner.count("get_range 01HBLOCK/index")).isEqualTo(2);
