@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.RandomAccess;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -142,7 +141,7 @@ final class BlockSeriesSet implements SeriesSet {
     private final QueryLimits limits;
     private final List<Aggr> aggregates;
     private final Executor executor;
-    private final CompletableFuture<Selection> selection;
+    private final OnceTask<Selection> selection;
     private volatile boolean closed;
     private Selection sel;
     private Batch next;
@@ -161,12 +160,12 @@ final class BlockSeriesSet implements SeriesSet {
         this.aggregates = aggregates;
         this.limits = limits;
         this.executor = executor;
-        this.selection = CompletableFuture.supplyAsync(this::select, executor);
+        this.selection = OnceTask.submit(this::select, executor);
     }
 
     /** Completes when the selection phase is done (successfully or not); for the get-all timing. */
     CompletableFuture<?> selected() {
-        return selection;
+        return selection.future();
     }
 
     private Selection select() {
@@ -280,15 +279,14 @@ final class BlockSeriesSet implements SeriesSet {
                 : "fetch series for block " + block.id + ": " + te.getMessage(), te);
     }
 
-    private <T> T join(CompletableFuture<T> f) {
+    /** The selection, made here if no pool thread has started it. */
+    private Selection joinSelection() {
         try {
-            return f.join();
-        } catch (CompletionException e) {
-            Throwable c = e.getCause() == null ? e : e.getCause();
-            if (c instanceof ThanosException te) {
-                throw wrap(te);
-            }
-            throw new ThanosException(ErrorCode.INTERNAL, "fetch series for block " + block.id + ": " + c, c);
+            return selection.join();
+        } catch (ThanosException te) {
+            throw wrap(te);
+        } catch (RuntimeException e) {
+            throw new ThanosException(ErrorCode.INTERNAL, "fetch series for block " + block.id + ": " + e, e);
         }
     }
 
@@ -298,7 +296,7 @@ final class BlockSeriesSet implements SeriesSet {
             return false;
         }
         if (sel == null) {
-            sel = join(selection);
+            sel = joinSelection();
             if (sel.first != null) {
                 next = sel.first;
                 fetchedUpTo = sel.first.to;

@@ -9,8 +9,6 @@ import io.thanosj.tsdb.block.BlockMeta;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -81,7 +79,10 @@ final class BucketBlock implements AutoCloseable {
         return bkt.getRangeBytes(name, off, (int) len);
     }
 
-    /** Runs the tasks, all but the first on the executor, and waits for all; the first failure is thrown. */
+    /**
+     * Runs the tasks, all but the first submitted to the executor, and waits for all; a task no
+     * pool thread has started by then runs here. The first failure is thrown.
+     */
     void runAll(List<Runnable> tasks) {
         if (tasks.isEmpty()) {
             return;
@@ -90,9 +91,9 @@ final class BucketBlock implements AutoCloseable {
             tasks.get(0).run();
             return;
         }
-        List<CompletableFuture<Void>> fs = new ArrayList<>(tasks.size() - 1);
+        List<OnceTask<Void>> fs = new ArrayList<>(tasks.size() - 1);
         for (int i = 1; i < tasks.size(); i++) {
-            fs.add(CompletableFuture.runAsync(tasks.get(i), executor));
+            fs.add(OnceTask.submit(tasks.get(i), executor));
         }
         RuntimeException first = null;
         try {
@@ -100,12 +101,12 @@ final class BucketBlock implements AutoCloseable {
         } catch (RuntimeException e) {
             first = e;
         }
-        for (CompletableFuture<Void> f : fs) {
+        for (OnceTask<Void> f : fs) {
             try {
                 f.join();
-            } catch (CompletionException e) {
+            } catch (RuntimeException e) {
                 if (first == null) {
-                    first = e.getCause() instanceof RuntimeException re ? re : e;
+                    first = e;
                 }
             }
         }

@@ -39,6 +39,11 @@ final class ChunkFetcher {
     static final int ENC_AGGR = 0xff;
     /** Bytes read from a partition's stream between two rounds of decoding. */
     static final int READ_STEP = 128 * 1024;
+    /**
+     * A read at most this long is run by a reader waiting for it if no pool thread has started
+     * it; a longer one is left to the pool so that its chunks stream to the reader as they come.
+     */
+    static final long STEAL_MAX_BYTES = 1 << 20;
     private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     private final BucketBlock block;
@@ -57,38 +62,68 @@ final class ChunkFetcher {
      */
     static final class Fetch {
         final AggrChunk[] out;
+        /** The partition read that fills each slot of {@code out}. */
+        private final int[] readOf;
+        private final List<OnceTask<Void>> reads = new ArrayList<>();
+        private final List<Long> readSizes = new ArrayList<>();
         private int pending;
         private RuntimeException failure;
         private volatile boolean cancelled;
 
         Fetch(int n) {
             this.out = new AggrChunk[n];
+            this.readOf = new int[n];
         }
 
-        /** Waits until {@code out[from..to)} are all decoded; throws the fetch's failure. */
-        synchronized void await(int from, int to) {
+        /**
+         * Waits until {@code out[from..to)} are all decoded; throws the fetch's failure. When the
+         * read holding the first missing chunk is small and no pool thread has taken it yet, it
+         * runs here rather than wait for one to be scheduled.
+         */
+        void await(int from, int to) {
             while (true) {
-                if (failure != null) {
-                    throw failure;
+                int missing;
+                synchronized (this) {
+                    missing = firstMissing(from, to);
+                    if (missing < 0) {
+                        return;
+                    }
                 }
-                int i = from;
-                while (i < to && out[i] != null) {
-                    i++;
+                OnceTask<Void> r = reads.get(readOf[missing]);
+                if (!r.claimed() && readSizes.get(readOf[missing]) <= STEAL_MAX_BYTES && r.tryRun()) {
+                    continue;
                 }
-                if (i == to) {
-                    return;
-                }
-                if (pending == 0) {
-                    throw new ThanosException(io.thanosj.model.ErrorCode.INTERNAL, "fetch chunks: chunk " + i
-                            + " of the batch was not read by any partition");
-                }
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ThanosException(io.thanosj.model.ErrorCode.CANCELED, "fetch chunks: interrupted");
+                synchronized (this) {
+                    if (firstMissing(from, to) < 0) {
+                        return;
+                    }
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new ThanosException(io.thanosj.model.ErrorCode.CANCELED, "fetch chunks: interrupted");
+                    }
                 }
             }
+        }
+
+        /** The first slot of {@code [from, to)} not yet decoded, -1 when all are; throws the failure. */
+        private int firstMissing(int from, int to) {
+            if (failure != null) {
+                throw failure;
+            }
+            int i = from;
+            while (i < to && out[i] != null) {
+                i++;
+            }
+            if (i == to) {
+                return -1;
+            }
+            if (pending == 0) {
+                throw new ThanosException(io.thanosj.model.ErrorCode.INTERNAL, "fetch chunks: chunk " + i
+                        + " of the batch was not read by any partition");
+            }
+            return i;
         }
 
         /** Stops the partition reads at their next step; waiting readers are not woken. */
@@ -166,6 +201,10 @@ final class ChunkFetcher {
             });
             for (GapPartitioner.Part p : parts) {
                 size += p.length();
+                for (int k = p.from(); k < p.to(); k++) {
+                    f.readOf[order[segStart + k]] = tasks.size();
+                }
+                f.readSizes.add(p.length());
                 tasks.add(() -> readPartition(f, seg, p, order, segStart, refs, mints, maxts, from));
             }
             i = j;
@@ -174,7 +213,7 @@ final class ChunkFetcher {
         block.metrics.chunksFetchedBytes.increment(size);
         f.started(tasks.size());
         for (Runnable t : tasks) {
-            executor.execute(() -> {
+            f.reads.add(OnceTask.submit(() -> {
                 RuntimeException err = null;
                 try {
                     t.run();
@@ -182,7 +221,7 @@ final class ChunkFetcher {
                     err = e;
                 }
                 f.finished(err);
-            });
+            }, executor));
         }
         return f;
     }
