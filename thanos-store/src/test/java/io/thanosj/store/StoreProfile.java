@@ -60,6 +60,8 @@ public final class StoreProfile {
                     base.add("--store.caching-bucket.config=" + cachingBucket);
                 }
                 // JIT warm-up on a throwaway store.
+                StoreBenchmark.warmObjstoreClient(yaml, dirs.get(0).getFileName() + "/index",
+                        Integer.getInteger("profile.objstoreWarmup", 10_000));
                 try (StoreE2E.Store w = new StoreE2E.Store(with(base, "--data-dir=" + tmp.resolve("warmup"), "--index-cache-size=0B"));
                      StoreE2E.Querier q = new StoreE2E.Querier(w.rt.grpcPort())) {
                     w.awaitReady(Duration.ofMinutes(1));
@@ -103,8 +105,8 @@ public final class StoreProfile {
                 try (StoreE2E.Store store = new StoreE2E.Store(with(base, "--data-dir=" + tmp.resolve("store")));
                      StoreE2E.Querier q = new StoreE2E.Querier(store.rt.grpcPort())) {
                     store.awaitReady(Duration.ofMinutes(1));
-                    System.out.printf("%-3s %9s %9s %9s %9s %7s %7s%n", "q", "cold ms", "warm ms", "store ms", "rest ms",
-                            "cold rq", "warm rq");
+                    System.out.printf("%-3s %9s %9s %9s %9s %7s %7s %8s%n", "q", "cold ms", "warm ms", "store ms", "rest ms",
+                            "cold rq", "warm rq", "ms/rq");
                     for (int i : which) {
                         double r0 = requests(store);
                         double cold = millis(q.url(), path(i));
@@ -119,8 +121,8 @@ public final class StoreProfile {
                         double r2 = requests(store);
                         double wm = median(w);
                         double sm = median(st);
-                        System.out.printf("%-3d %9.2f %9.2f %9.2f %9.2f %7.0f %7.1f%n", i, cold, wm, sm, wm - sm, r1 - r0,
-                                (r2 - r1) / runs);
+                        System.out.printf("%-3d %9.2f %9.2f %9.2f %9.2f %7.0f %7.1f %8.2f%n", i, cold, wm, sm, wm - sm, r1 - r0,
+                                (r2 - r1) / runs, rangeMillis(store));
                     }
                 }
             }
@@ -239,6 +241,12 @@ public final class StoreProfile {
     private static double storeMillis(StoreE2E.Store s) {
         Timer t = s.rt.registry().find("thanos.bucket.store.series.merge.duration").timer();
         return t == null ? 0 : t.totalTime(TimeUnit.MILLISECONDS);
+    }
+
+    /** Mean duration of the range reads so far (from the request to the stream's close). */
+    private static double rangeMillis(StoreE2E.Store s) {
+        Timer t = s.rt.registry().find("thanos.objstore.bucket.operation.duration").tag("operation", "get_range").timer();
+        return t == null || t.count() == 0 ? 0 : t.mean(TimeUnit.MILLISECONDS);
     }
 
     private static double requests(StoreE2E.Store s) {
