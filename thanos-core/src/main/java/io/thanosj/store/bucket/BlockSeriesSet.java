@@ -106,7 +106,7 @@ final class BlockSeriesSet implements SeriesSet {
      * One batch being fetched: series {@code [from, to)} of the selection, whose chunks
      * {@code [c0, ...)} fill {@code fetch.out} as they arrive; null fetch when chunks are skipped.
      */
-    private record Batch(int from, int to, int c0, ChunkFetcher.Fetch fetch) {}
+    private record Batch(int from, int to, int c0, ChunkFetch fetch) {}
 
     /** A series' chunks: a read-only view of a batch's array. */
     private static final class ChunkList extends AbstractList<AggrChunk> implements RandomAccess {
@@ -256,7 +256,7 @@ final class BlockSeriesSet implements SeriesSet {
         }
         int c0 = sel.chunkStart[from];
         int c1 = sel.chunkStart[to];
-        ChunkFetcher.Fetch f = new ChunkFetcher(block, limits, aggregates).start(sel.refs, sel.mints, sel.maxts, c0, c1, executor);
+        ChunkFetch f = new ChunkFetcher(block, limits, aggregates).start(sel.refs, sel.mints, sel.maxts, c0, c1, executor);
         return new Batch(from, to, c0, f);
     }
 

@@ -28,7 +28,7 @@ import java.util.zip.CRC32C;
  * downsampled aggregate chunks (encoding 0xff) are split into the aggregates the request asks for.
  * <p>
  * Each partition is read on the executor as a stream, and its chunks are decoded and published
- * as their bytes arrive: a consumer waiting for the chunks of one series ({@link Fetch#await})
+ * as their bytes arrive: a consumer waiting for the chunks of one series ({@link ChunkFetch#await})
  * goes on as soon as those are in, while the rest of a multi-megabyte read is still on the way.
  */
 final class ChunkFetcher {
@@ -39,11 +39,6 @@ final class ChunkFetcher {
     static final int ENC_AGGR = 0xff;
     /** Bytes read from a partition's stream between two rounds of decoding. */
     static final int READ_STEP = 128 * 1024;
-    /**
-     * A read at most this long is run by a reader waiting for it if no pool thread has started
-     * it; a longer one is left to the pool so that its chunks stream to the reader as they come.
-     */
-    static final long STEAL_MAX_BYTES = 1 << 20;
     private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     private final BucketBlock block;
@@ -57,105 +52,13 @@ final class ChunkFetcher {
     }
 
     /**
-     * The chunks of one fetch, filled in by the partition reads as they are decoded. Readers call
-     * {@link #await} for the slots they need; a failed read fails every later await.
-     */
-    static final class Fetch {
-        final AggrChunk[] out;
-        /** The partition read that fills each slot of {@code out}. */
-        private final int[] readOf;
-        private final List<OnceTask<Void>> reads = new ArrayList<>();
-        private final List<Long> readSizes = new ArrayList<>();
-        private int pending;
-        private RuntimeException failure;
-        private volatile boolean cancelled;
-
-        Fetch(int n) {
-            this.out = new AggrChunk[n];
-            this.readOf = new int[n];
-        }
-
-        /**
-         * Waits until {@code out[from..to)} are all decoded; throws the fetch's failure. When the
-         * read holding the first missing chunk is small and no pool thread has taken it yet, it
-         * runs here rather than wait for one to be scheduled.
-         */
-        void await(int from, int to) {
-            while (true) {
-                int missing;
-                synchronized (this) {
-                    missing = firstMissing(from, to);
-                    if (missing < 0) {
-                        return;
-                    }
-                }
-                OnceTask<Void> r = reads.get(readOf[missing]);
-                if (!r.claimed() && readSizes.get(readOf[missing]) <= STEAL_MAX_BYTES && r.tryRun()) {
-                    continue;
-                }
-                synchronized (this) {
-                    if (firstMissing(from, to) < 0) {
-                        return;
-                    }
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new ThanosException(io.thanosj.model.ErrorCode.CANCELED, "fetch chunks: interrupted");
-                    }
-                }
-            }
-        }
-
-        /** The first slot of {@code [from, to)} not yet decoded, -1 when all are; throws the failure. */
-        private int firstMissing(int from, int to) {
-            if (failure != null) {
-                throw failure;
-            }
-            int i = from;
-            while (i < to && out[i] != null) {
-                i++;
-            }
-            if (i == to) {
-                return -1;
-            }
-            if (pending == 0) {
-                throw new ThanosException(io.thanosj.model.ErrorCode.INTERNAL, "fetch chunks: chunk " + i
-                        + " of the batch was not read by any partition");
-            }
-            return i;
-        }
-
-        /** Stops the partition reads at their next step; waiting readers are not woken. */
-        void cancel() {
-            cancelled = true;
-        }
-
-        private synchronized void started(int n) {
-            pending += n;
-        }
-
-        private synchronized void published() {
-            notifyAll();
-        }
-
-        private synchronized void finished(RuntimeException e) {
-            pending--;
-            if (e != null && failure == null) {
-                failure = e;
-            }
-            notifyAll();
-        }
-    }
-
-    /**
      * Starts fetching the chunks {@code refs[from..to)} (with their time ranges) into the returned
      * fetch's {@code out[0..to-from)}, one task per partition on {@code executor}. Bytes are
      * reserved against the limits before any read starts.
      */
-    Fetch start(long[] refs, long[] mints, long[] maxts, int from, int to, Executor executor) {
+    ChunkFetch start(long[] refs, long[] mints, long[] maxts, int from, int to, Executor executor) {
         int n = to - from;
-        Fetch f = new Fetch(n);
+        ChunkFetch f = new ChunkFetch(n);
         if (n == 0) {
             return f;
         }
@@ -227,7 +130,7 @@ final class ChunkFetcher {
     }
 
     /** Reads one partition as a stream, decoding and publishing its chunks as their bytes arrive. */
-    private void readPartition(Fetch f, int seg, GapPartitioner.Part p, int[] order, int segStart, long[] refs, long[] mints,
+    private void readPartition(ChunkFetch f, int seg, GapPartitioner.Part p, int[] order, int segStart, long[] refs, long[] mints,
             long[] maxts, int from) {
         if (f.cancelled) {
             return;
