@@ -65,17 +65,20 @@ final class ChunkFetch {
         }
     }
 
-    /** The first slot of {@code [from, to)} not yet decoded, -1 when all are; throws the failure. */
+    /**
+     * The first slot of {@code [from, to)} not yet decoded, -1 when all are; throws the failure if
+     * one is missing. Chunks that arrived before a read failed are still handed out.
+     */
     private int firstMissing(int from, int to) {
-        if (failure != null) {
-            throw failure;
-        }
         int i = from;
         while (i < to && out[i] != null) {
             i++;
         }
         if (i == to) {
             return -1;
+        }
+        if (failure != null) {
+            throw failure;
         }
         if (pending == 0) {
             throw new ThanosException(ErrorCode.INTERNAL, "fetch chunks: chunk " + i

@@ -163,6 +163,11 @@ class TestBucketStore {
 
     /** {@link #bkt}, except that chunk reads serve {@code first} bytes and then wait for {@code release}. */
     static Bucket gatedChunks(int first, CountDownLatch release) {
+        return gatedChunks(first, release, false);
+    }
+
+    /** As {@link #gatedChunks(int, CountDownLatch)}; with {@code fail} the read fails after {@code first} bytes instead. */
+    static Bucket gatedChunks(int first, CountDownLatch release, boolean fail) {
         return new Bucket() {
             @Override
             public void iter(String dir, boolean recursive, Consumer<String> visitor) {
@@ -185,6 +190,9 @@ class TestBucketStore {
 
                     @Override
                     public int read(byte[] b, int off, int len) throws IOException {
+                        if (served >= first && fail) {
+                            throw new IOException("connection reset by peer");
+                        }
                         if (served >= first) {
                             try {
                                 release.await();
@@ -246,6 +254,25 @@ class TestBucketStore {
             assertThat(got).isEqualTo(expected(r)).hasSizeGreaterThan(10);
         } finally {
             release.countDown();
+        }
+    }
+
+    @Test
+    void aChunkReadFailingHalfwayFailsTheSeriesAfterWhatArrived() {
+        SeriesRequest r = req(0, 4 * H, m("cluster", MatchType.EQUAL, "b"), m("__name__", MatchType.REGEX, ".+"));
+        try (BucketStore s = store(gatedChunks(4096, new CountDownLatch(0), true), tmp.resolve("data-fail"), new SimpleMeterRegistry(),
+                b -> { })) {
+            try (SeriesSet set = s.series(r)) {
+                assertThat(set.next()).isTrue();
+                assertThatThrownBy(() -> {
+                    while (set.next()) {
+                        set.chunks();
+                    }
+                }).isInstanceOf(ThanosException.class)
+                        .hasMessageContaining("fetch series for block " + ids.get(2))
+                        .hasMessageContaining("connection reset by peer")
+                        .satisfies(e -> assertThat(((ThanosException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE));
+            }
         }
     }
 
