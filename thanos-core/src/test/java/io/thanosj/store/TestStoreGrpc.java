@@ -202,4 +202,48 @@ class TestStoreGrpc {
                     });
         }
     }
+
+    /** A response our reader rejects (as protobuf would) fails the call with a clear error, after the good ones. */
+    @Test
+    void malformedResponseFailsTheCallNamingTheEndpoint() throws Exception {
+        byte[] good = SeriesResponse.newBuilder().setSeries(io.thanosj.proto.storepb.Series.newBuilder()
+                .addLabels(io.thanosj.proto.labelpb.Label.newBuilder().setName("a").setValue("b"))).build().toByteArray();
+        byte[] bad = {0x0a, 0x05, 0x0a, 0x03, 0x0a, 0x01}; // a label running past its series
+        io.grpc.MethodDescriptor<SeriesRequest, byte[]> raw = StoreGrpc.getSeriesMethod().toBuilder(
+                StoreGrpc.getSeriesMethod().getRequestMarshaller(), new io.grpc.MethodDescriptor.Marshaller<byte[]>() {
+                    @Override
+                    public java.io.InputStream stream(byte[] value) {
+                        return new java.io.ByteArrayInputStream(value);
+                    }
+
+                    @Override
+                    public byte[] parse(java.io.InputStream in) {
+                        throw new UnsupportedOperationException();
+                    }
+                }).build();
+        io.grpc.ServerServiceDefinition svc = io.grpc.ServerServiceDefinition.builder("thanos.Store")
+                .addMethod(raw, io.grpc.stub.ServerCalls.asyncServerStreamingCall((req, obs) -> {
+                    obs.onNext(good);
+                    obs.onNext(bad);
+                    obs.onNext(good);
+                    obs.onCompleted();
+                })).build();
+        io.grpc.Server server = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
+                .forAddress(new java.net.InetSocketAddress("127.0.0.1", 0)).addService(svc).build().start();
+        io.grpc.ManagedChannel ch = io.grpc.Grpc.newChannelBuilder("127.0.0.1:" + server.getPort(),
+                io.grpc.InsecureChannelCredentials.create()).build();
+        try (SeriesSet set = new GrpcStoreClient(ch, "bad-store", Duration.ofSeconds(5))
+                .series(request(0, 10, Matcher.equal("a", "b")).build())) {
+            assertThat(set.next()).isTrue();
+            assertThat(set.labels()).isEqualTo(Labels.of("a", "b"));
+            assertThatThrownBy(set::next).isInstanceOfSatisfying(ThanosException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
+                assertThat(e.getMessage()).startsWith("receive series from bad-store: ")
+                        .contains("invalid series response: malformed series response: truncated message");
+            });
+        } finally {
+            ch.shutdownNow();
+            server.shutdownNow();
+        }
+    }
 }
