@@ -16,5 +16,5 @@ if [[ ! -s $CP_FILE || thanos-core/pom.xml -nt $CP_FILE ]]; then
   ./mvnw -o -q -pl thanos-core dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$PWD/$CP_FILE"
 fi
 CP="thanos-store/target/test-classes:thanos-store/target/classes:thanos-core/target/test-classes:thanos-core/target/classes:$(cat "$CP_FILE")"
-exec java -Xmx4g -XX:+UseParallelGC -Dlogback.configurationFile=thanos-core/src/test/resources/logback-test.xml \
+exec java -Xmx4g -XX:+UseParallelGC ${JAVA_OPTS:-} -Dlogback.configurationFile=thanos-core/src/test/resources/logback-test.xml \
   -cp "$CP" io.thanosj.store.StoreBenchmark "$INSTANCES"

@@ -50,12 +50,12 @@ final class BackedIndexCache implements IndexCache {
         hits(registry, EXPANDED_POSTINGS);
     }
 
-    private static Counter requests(MeterRegistry r, String type) {
+    static Counter requests(MeterRegistry r, String type) {
         return Counter.builder("thanos.store.index.cache.requests").tags("item_type", type, "tenant", "default-tenant")
                 .description("Total number of items requests to the cache.").register(r);
     }
 
-    private static Counter hits(MeterRegistry r, String type) {
+    static Counter hits(MeterRegistry r, String type) {
         return Counter.builder("thanos.store.index.cache.hits").tags("item_type", type, "tenant", "default-tenant")
                 .description("Total number of items requests to the cache that were a hit.").register(r);
     }

@@ -271,6 +271,20 @@ public final class CachingBucket implements Bucket {
         return new ByteArrayInputStream(cachedRange(name, offset, length));
     }
 
+    @Override
+    public boolean buffersRanges(String name) {
+        return isChunkFile(name) || inner.buffersRanges(name);
+    }
+
+    /** Chunk ranges come straight from the assembled sub-ranges, without a stream in between. */
+    @Override
+    public byte[] getRangeBytes(String name, long offset, int length) {
+        if (offset < 0 || length <= 0 || !isChunkFile(name)) {
+            return inner.getRangeBytes(name, offset, length);
+        }
+        return cachedRange(name, offset, length);
+    }
+
     private byte[] cachedRange(String name, long offset, long length) {
         request("get_range");
         requestedBytes.increment(length);

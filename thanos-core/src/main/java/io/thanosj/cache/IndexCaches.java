@@ -24,8 +24,7 @@ public final class IndexCaches {
 
     /** Thanos's default: in memory, bounded by {@code maxSizeBytes} (items up to 125MiB or the whole size). */
     public static IndexCache inMemory(long maxSizeBytes, MeterRegistry registry) {
-        Cache c = Caches.inMemory("index-cache", maxSizeBytes, Math.min(maxSizeBytes, Caches.DEFAULT_MAX_ITEM_SIZE), registry);
-        return new BackedIndexCache(c, Duration.ZERO, Set.of(), registry);
+        return new InMemoryIndexCache(maxSizeBytes, Math.min(maxSizeBytes, Caches.DEFAULT_MAX_ITEM_SIZE), Set.of(), registry);
     }
 
     /** Parses the YAML and creates the backend; throws {@code BAD_DATA} naming the field on bad config. */
@@ -52,8 +51,18 @@ public final class IndexCaches {
             ttl = DEFAULT_TTL;
         }
         String type = top.string("type", "");
+        if (type.equalsIgnoreCase("IN-MEMORY")) {
+            YamlMap cfg = top.map("config");
+            // validity is accepted, and ignored, as by the generic in-memory cache.
+            cfg.allowOnly("max_size", "max_item_size", "validity");
+            long max = cfg.bytes("max_size", Caches.DEFAULT_MAX_SIZE);
+            long item = cfg.bytes("max_item_size", Caches.DEFAULT_MAX_ITEM_SIZE);
+            if (item > max) {
+                throw cfg.bad("max_item_size", "max item size (" + item + ") cannot be bigger than overall cache size (" + max + ")");
+            }
+            return new Created(new InMemoryIndexCache(max, item, items, registry), () -> {});
+        }
         Cache backend = Caches.create(WHAT, type, top.map("config"), "index-cache", registry);
-        boolean inMemory = type.equalsIgnoreCase("IN-MEMORY");
-        return new Created(new BackedIndexCache(backend, inMemory ? Duration.ZERO : ttl, items, registry), backend);
+        return new Created(new BackedIndexCache(backend, ttl, items, registry), backend);
     }
 }

@@ -38,6 +38,34 @@ public interface Bucket extends Closeable {
      */
     InputStream getRange(String name, long offset, long length);
 
+    /**
+     * {@link #getRange} read into one array of {@code length} bytes, or fewer at the end of the
+     * object. The array may be shared with a cache: callers must not modify it.
+     */
+    default byte[] getRangeBytes(String name, long offset, int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("read " + name + ": negative length " + length);
+        }
+        try (InputStream in = getRange(name, offset, length)) {
+            // Straight into an array of the known size: readNBytes(int) would gather 8KiB buffers and copy them.
+            byte[] buf = new byte[length];
+            int n = in.readNBytes(buf, 0, length);
+            return n == length ? buf : java.util.Arrays.copyOf(buf, n);
+        } catch (java.io.IOException e) {
+            throw new ThanosException(io.thanosj.model.ErrorCode.UNAVAILABLE, "read " + name + " range [" + offset + ", "
+                    + (offset + length) + ") from bucket " + name() + ": " + e, e);
+        }
+    }
+
+    /**
+     * Whether {@link #getRange} on {@code name} assembles the whole range before returning (as a
+     * cache does), so that reading its stream as it arrives gains nothing over
+     * {@link #getRangeBytes}, which may then also avoid a copy.
+     */
+    default boolean buffersRanges(String name) {
+        return false;
+    }
+
     /** Whether an object (not a directory) named {@code name} exists. */
     boolean exists(String name);
 

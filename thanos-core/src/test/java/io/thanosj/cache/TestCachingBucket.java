@@ -63,6 +63,7 @@ class TestCachingBucket {
         inner.calls.clear();
         for (long off = 0; off < data.length; off += 997) {
             read(b.getRange(CHUNKS, off, 1500));
+            assertThat(b.getRangeBytes(CHUNKS, off, 1500)).isEqualTo(slice(data, off, 1500));
         }
         assertThat(inner.count("get_range")).isZero();
         assertThat(inner.count("attributes")).isZero();
@@ -85,13 +86,17 @@ class TestCachingBucket {
         Bucket b = bucket("");
         assertThat(read(b.getRange(CHUNKS, data.length - 10, 100))).isEqualTo(slice(data, data.length - 10, 10));
         assertThat(read(b.getRange(CHUNKS, data.length + 5, 100))).isEmpty();
+        assertThat(b.getRangeBytes(CHUNKS, data.length - 10, 100)).isEqualTo(slice(data, data.length - 10, 10));
+        assertThat(b.getRangeBytes(CHUNKS, data.length + 5, 100)).isEmpty();
     }
 
     @Test
     void otherFilesPassThrough() throws Exception {
         Bucket b = bucket("");
+        assertThat(b.buffersRanges(CHUNKS)).isTrue();
+        assertThat(b.buffersRanges("01HBLOCK/index")).isFalse();
         read(b.getRange("01HBLOCK/index", 0, 100));
-        read(b.getRange("01HBLOCK/index", 0, 100));
+        b.getRangeBytes("01HBLOCK/index", 0, 100);
         assertThat(inner.count("get_range 01HBLOCK/index")).isEqualTo(2);
     }
 

@@ -28,6 +28,17 @@ class TestLabels {
         assertThat(XxHash64.hash("abc".getBytes(StandardCharsets.UTF_8))).isEqualTo(0x44BC2CF5AD770999L);
         assertThat(XxHash64.hash("Nobody inspects the spammish repetition".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo(0xFBCEA83C8A378BF1L);
+        // Two stripes plus an 8-, a 4- and a 1-byte tail (value from an independent implementation of the spec).
+        assertThat(XxHash64.hash("The quick brown fox jumps over the lazy dog, twice over: the quick brown fox."
+                .getBytes(StandardCharsets.UTF_8))).isEqualTo(0x98BB41C9FD090208L);
+        // The same bytes at every alignment and inside a larger array hash the same.
+        byte[] text = "Nobody inspects the spammish repetition".getBytes(StandardCharsets.UTF_8);
+        for (int off = 0; off < 9; off++) {
+            byte[] padded = new byte[off + text.length + 5];
+            java.util.Arrays.fill(padded, (byte) 0x5a);
+            System.arraycopy(text, 0, padded, off, text.length);
+            assertThat(XxHash64.hash(padded, off, text.length)).isEqualTo(0xFBCEA83C8A378BF1L);
+        }
     }
 
     @Test

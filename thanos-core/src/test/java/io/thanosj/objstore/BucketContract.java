@@ -122,6 +122,13 @@ abstract class BucketContract {
         assertThat(read(bucket.getRange("id1/obj_1.some", 2, 0))).isEmpty();
         assertThatThrownBy(() -> bucket.getRange("id1/obj_1.some", -1, 3)).isInstanceOf(ThanosException.class)
                 .hasMessageContaining("negative offset");
+
+        assertThat(new String(bucket.getRangeBytes("id1/obj_1.some", 1, 3), StandardCharsets.UTF_8)).isEqualTo("tes");
+        assertThat(bucket.getRangeBytes("id1/obj_1.some", 2, 0)).isEmpty();
+        if (readsPastEndCorrectly()) {
+            assertThat(new String(bucket.getRangeBytes("id1/obj_1.some", 3, 9999), StandardCharsets.UTF_8)).isEqualTo("st-data@");
+            assertThat(bucket.getRangeBytes("id1/obj_1.some", 11, 5)).isEmpty();
+        }
     }
 
     @Test

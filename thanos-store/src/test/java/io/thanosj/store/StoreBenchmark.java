@@ -20,8 +20,9 @@ import java.util.TreeSet;
 /**
  * bench/store.sh: a realistic dataset (about 10k series, 6h at 15s, three 2h blocks) in S3Proxy,
  * queried through an in-process querier and store gateway and through Prometheus 2.42 on the same
- * blocks. Prints per-query latency (cold: first run after start; warm: median of 5), bytes read
- * from the bucket, the geometric mean of latency ratios and the store's heap per block.
+ * blocks. Prints per-query latency (cold: first run on a fresh store, after a JIT warm-up; warm:
+ * median of {@code -Dbench.runs}, 7 by default), bytes and range requests read from the bucket,
+ * the geometric mean of latency ratios and the store's heap per block.
  */
 public final class StoreBenchmark {
     static final long START = 1_685_577_600_000L; // 2023-06-01T00:00:00Z
@@ -166,13 +167,27 @@ public final class StoreBenchmark {
             String[] base = {"--objstore.config=" + yaml, "--log.level=warn"};
             try (PrometheusProcess prom = PrometheusProcess.start(promData, cfg, PrometheusProcess.freePort(),
                     "--storage.tsdb.retention.time=100y")) {
-                // JIT warm-up on a throwaway store, so that "cold" below means cold caches, not a cold JVM.
-                try (StoreE2E.Store w = new StoreE2E.Store(with(base, "--data-dir=" + tmp.resolve("warmup")));
-                     StoreE2E.Querier q = querier(w)) {
-                    for (String qry : QUERIES) {
-                        StoreE2E.get(q.url(), path(qry));
+                // JIT warm-up on throwaway stores, so that "cold" below means cold caches, not a cold JVM
+                // (a store gateway that has been running for a while has compiled its read paths): one
+                // without caches, so that every run goes through the bucket reads that cold runs take,
+                // then one with both caches for the cache paths.
+                int warmup = Integer.getInteger("bench.warmup", 3);
+                String[][] warmStores = {{"--data-dir=" + tmp.resolve("warmup-nocache"), "--index-cache-size=0B"},
+                    {"--data-dir=" + tmp.resolve("warmup-cached"), CACHING_BUCKET}};
+                for (String[] extra : warmStores) {
+                    try (StoreE2E.Store w = new StoreE2E.Store(with(base, extra)); StoreE2E.Querier q = querier(w)) {
+                        w.awaitReady(Duration.ofMinutes(2));
+                        for (int k = 0; k < warmup; k++) {
+                            for (String qry : QUERIES) {
+                                StoreE2E.get(q.url(), path(qry));
+                            }
+                        }
                     }
                 }
+                long w0 = System.nanoTime();
+                int reads = warmObjstoreClient(yaml, dirs.get(0).getFileName() + "/index", Integer.getInteger("bench.objstoreWarmup", 10_000));
+                System.out.printf("JIT warm-up: %d rounds of the queries through an uncached and a cached store, then %d range"
+                        + " reads through another S3 client in %.1fs%n", warmup, reads, (System.nanoTime() - w0) / 1e9);
                 Results plain;
                 long headers;
                 int blocksLoaded;
@@ -189,15 +204,17 @@ public final class StoreBenchmark {
                     String id = dirs.get(0).getFileName().toString();
                     long measured = io.thanosj.store.bucket.IndexHeaderHeap.perReader(tmp.resolve("store"), id, 200);
                     long file = Files.size(tmp.resolve("store").resolve(id).resolve("index-header"));
-                    var cacheBytes = store.rt.registry().find("thanos.cache.inmemory.items.size.bytes").tag("name", "index-cache").gauge();
+                    double cacheBytes = 0;
+                    for (var g : store.rt.registry().find("thanos.store.index.cache.total.size.bytes").gauges()) {
+                        cacheBytes += g.value();
+                    }
                     System.out.printf("store heap per block: %.1f KiB measured for a mapped index-header (%.1f KiB estimated), plus"
                             + " its %.1f KiB file mapped off-heap; index cache after the queries: %.1f MiB for %d blocks%n",
                             measured / 1024.0, headers / 1024.0 / blocksLoaded, file / 1024.0,
-                            cacheBytes == null ? 0 : cacheBytes.value() / 1048576.0, blocksLoaded);
+                            cacheBytes / 1048576.0, blocksLoaded);
                 }
                 Results cached;
-                try (StoreE2E.Store store = new StoreE2E.Store(with(base, "--data-dir=" + tmp.resolve("store-cb"),
-                        "--store.caching-bucket.config=type: IN-MEMORY\nconfig:\n  max_size: 1GB\n  max_item_size: 16MB\n"))) {
+                try (StoreE2E.Store store = new StoreE2E.Store(with(base, "--data-dir=" + tmp.resolve("store-cb"), CACHING_BUCKET))) {
                     store.awaitReady(Duration.ofMinutes(2));
                     try (StoreE2E.Querier q = querier(store)) {
                         cached = measure(prom.url(), q.url(), store, false);
@@ -207,6 +224,57 @@ public final class StoreBenchmark {
             }
         }
     }
+
+    /**
+     * Small range reads through a separate S3 client of the same classes, as a store gateway that
+     * has been up for a while has made: the SDK's request path needs thousands of calls before it
+     * is compiled, and until then a read costs several milliseconds of CPU instead of a fraction of
+     * one, which would make "cold" measure the JIT rather than empty caches. Returns the reads made.
+     */
+    static int warmObjstoreClient(String yaml, String object, int reads) throws Exception {
+        try (Bucket b = BucketFactory.create(yaml, new SimpleMeterRegistry())) {
+            long size = b.attributes(object).size();
+            int threads = 4;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int seed = t;
+                    fs.add(pool.submit(() -> {
+                        java.util.Random r = new java.util.Random(seed);
+                        byte[] buf = new byte[64 << 10];
+                        for (int i = 0; i < reads / threads; i++) {
+                            long off = (long) (r.nextDouble() * Math.max(1, size - buf.length));
+                            if ((i & 1) == 0) {
+                                b.getRangeBytes(object, off, 4096);
+                            } else {
+                                try (java.io.InputStream in = b.getRange(object, off, buf.length)) {
+                                    int n = 0;
+                                    int got;
+                                    while (n < buf.length && (got = in.read(buf, n, Math.min(8192, buf.length - n))) > 0) {
+                                        n += got;
+                                    }
+                                }
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (var f : fs) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        return reads / 4 * 4;
+    }
+
+    /** The caching bucket of the "+chunk $" store: Thanos's chunk sub-range caching, in memory. */
+    static final String CACHING_BUCKET =
+            "--store.caching-bucket.config=type: IN-MEMORY\nconfig:\n  max_size: 1GB\n  max_item_size: 16MB\n";
+    /** Warm runs per query; the median is reported. */
+    static final int WARM_RUNS = Integer.getInteger("bench.runs", 7);
 
     private static String[] with(String[] base, String... more) {
         String[] out = Arrays.copyOf(base, base.length + more.length);
@@ -224,32 +292,38 @@ public final class StoreBenchmark {
 
     /** Per query: Prometheus cold and warm, ours cold and warm, bytes read from the bucket, agreement. */
     record Results(double[] promCold, double[] promWarm, double[] oursCold, double[] oursWarm, double[] coldKiB,
-                   double[] warmKiB, boolean[] same) {}
+                   double[] warmKiB, double[] coldReqs, double[] warmReqs, boolean[] same) {}
 
     static Results measure(String prom, String ours, StoreE2E.Store store, boolean withProm) throws Exception {
         int n = QUERIES.size();
-        Results r = new Results(new double[n], new double[n], new double[n], new double[n], new double[n], new double[n], new boolean[n]);
+        Results r = new Results(new double[n], new double[n], new double[n], new double[n], new double[n], new double[n],
+                new double[n], new double[n], new boolean[n]);
         for (int i = 0; i < n; i++) {
             String path = path(QUERIES.get(i));
             if (withProm) {
                 r.promCold[i] = millis(prom, path);
             }
             double f0 = fetched(store);
+            double q0 = requests(store);
             r.oursCold[i] = millis(ours, path);
             double f1 = fetched(store);
-            double[] pw = new double[5];
-            double[] ow = new double[5];
-            for (int k = 0; k < 5; k++) {
+            double q1 = requests(store);
+            double[] pw = new double[WARM_RUNS];
+            double[] ow = new double[WARM_RUNS];
+            for (int k = 0; k < WARM_RUNS; k++) {
                 if (withProm) {
                     pw[k] = millis(prom, path);
                 }
                 ow[k] = millis(ours, path);
             }
             double f2 = fetched(store);
+            double q2 = requests(store);
             r.promWarm[i] = median(pw);
             r.oursWarm[i] = median(ow);
             r.coldKiB[i] = (f1 - f0) / 1024;
-            r.warmKiB[i] = (f2 - f1) / 5 / 1024;
+            r.warmKiB[i] = (f2 - f1) / WARM_RUNS / 1024;
+            r.coldReqs[i] = q1 - q0;
+            r.warmReqs[i] = (q2 - q1) / WARM_RUNS;
             r.same[i] = !withProm || StoreE2E.diff(StoreE2E.get(prom, path), StoreE2E.get(ours, path)).isEmpty();
         }
         return r;
@@ -258,26 +332,42 @@ public final class StoreBenchmark {
     static void print(Results p, Results c) {
         System.out.println();
         System.out.println("range queries over 6h, step 60s; cold = first run on a fresh store (caches empty, index-headers"
-                + " not yet mapped), warm = median of 5; KiB = bytes read from the bucket per run");
-        System.out.printf("%-92s %9s %9s %9s %9s %10s %9s %9s %8s %s%n", "query", "prom cold", "ours cold", "prom warm",
-                "ours warm", "+chunk $", "cold KiB", "warm KiB", "+$ KiB", "same");
-        double lc = 0;
-        double lw = 0;
-        double lcb = 0;
-        int bad = 0;
+                + " not yet mapped, JIT warm), warm = median of " + WARM_RUNS + " with the default in-memory index cache,"
+                + " +chunk $ = warm with an in-memory caching bucket too; KiB and rq = bytes read and range requests to the"
+                + " bucket per run");
+        System.out.printf("%-92s %9s %9s %9s %9s %10s %9s %9s %7s %7s %8s %s%n", "query", "prom cold", "ours cold", "prom warm",
+                "ours warm", "+chunk $", "cold KiB", "warm KiB", "cold rq", "warm rq", "+$ KiB", "same");
         int n = QUERIES.size();
+        double[] lc = new double[n];
+        double[] lw = new double[n];
+        double[] lcb = new double[n];
+        double[] lcw = new double[n];
+        int bad = 0;
         for (int i = 0; i < n; i++) {
-            System.out.printf("%-92s %7.1fms %7.1fms %7.1fms %7.1fms %8.1fms %9.1f %9.1f %8.1f %s%n", QUERIES.get(i),
+            System.out.printf("%-92s %7.1fms %7.1fms %7.1fms %7.1fms %8.1fms %9.1f %9.1f %7.0f %7.1f %8.1f %s%n", QUERIES.get(i),
                     p.promCold[i], p.oursCold[i], p.promWarm[i], p.oursWarm[i], c.oursWarm[i], p.coldKiB[i], p.warmKiB[i],
-                    c.warmKiB[i], p.same[i] ? "yes" : "NO");
-            lc += Math.log(p.oursCold[i] / p.promCold[i]);
-            lw += Math.log(p.oursWarm[i] / p.promWarm[i]);
-            lcb += Math.log(c.oursWarm[i] / p.promWarm[i]);
+                    p.coldReqs[i], p.warmReqs[i], c.warmKiB[i], p.same[i] ? "yes" : "NO");
+            lc[i] = p.oursCold[i] / p.promCold[i];
+            lw[i] = p.oursWarm[i] / p.promWarm[i];
+            lcb[i] = c.oursWarm[i] / p.promWarm[i];
+            lcw[i] = p.oursCold[i] / c.oursWarm[i];
             bad += p.same[i] ? 0 : 1;
         }
         System.out.printf("geometric mean of latency ratios (ours / Prometheus 2.42): cold %.2fx, warm %.2fx, warm with in-memory"
-                + " chunk caching bucket %.2fx; results differing from Prometheus: %d of %d%n",
-                Math.exp(lc / n), Math.exp(lw / n), Math.exp(lcb / n), bad, n);
+                + " chunk caching bucket %.2fx; ours cold / ours warm with both caches %.2fx; results differing from"
+                + " Prometheus: %d of %d%n", geomean(lc), geomean(lw), geomean(lcb), geomean(lcw), bad, n);
+    }
+
+    static double geomean(double[] ratios) {
+        double l = 0;
+        for (double r : ratios) {
+            l += Math.log(r);
+        }
+        return Math.exp(l / ratios.length);
+    }
+
+    private static double requests(StoreE2E.Store store) {
+        return store.counter("thanos.objstore.bucket.operations", "operation", "get_range");
     }
 
     private static double fetched(StoreE2E.Store store) {

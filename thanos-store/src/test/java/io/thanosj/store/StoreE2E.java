@@ -151,7 +151,10 @@ final class StoreE2E {
 
     /** A querier in this JVM: proxy over one store endpoint, PromQL engine and HTTP API. */
     static final class Querier implements AutoCloseable {
+        static final long INFO_REFRESH_NANOS = 5_000_000_000L;
         final ManagedChannel channel;
+        private List<StoreTarget> targets;
+        private long targetsAt;
         final HttpServer http;
         final ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "e2e-querier");
@@ -162,12 +165,24 @@ final class StoreE2E {
         Querier(int storeGrpcPort) {
             channel = Grpc.newChannelBuilderForAddress("127.0.0.1", storeGrpcPort, InsecureChannelCredentials.create()).build();
             GrpcStoreClient client = new GrpcStoreClient(channel, "127.0.0.1:" + storeGrpcPort, Duration.ZERO);
-            ProxyStore proxy = new ProxyStore(() -> List.of(new StoreTarget(client.name(), client, client.info())), pool, Limits.NONE);
+            // As the querier's endpoint set: the store's Info is asked again every few seconds, not on
+            // every Series call (that would add a gRPC round trip to each query).
+            ProxyStore proxy = new ProxyStore(() -> targets(client), pool, Limits.NONE);
             Engine engine = new Engine(EngineOptions.defaults());
             QueryApi api = new QueryApi(engine, proxy, new QueryApi.Defaults(List.of(), false, Duration.ofMinutes(2)), Map.of(), List::of);
             HttpServer.Builder b = HttpServer.builder();
             api.register(b);
             http = b.build().start("--http-address", "127.0.0.1:0");
+        }
+
+        private List<StoreTarget> targets(GrpcStoreClient client) {
+            synchronized (this) {
+                if (targets == null || System.nanoTime() - targetsAt > INFO_REFRESH_NANOS) {
+                    targets = List.of(new StoreTarget(client.name(), client, client.info()));
+                    targetsAt = System.nanoTime();
+                }
+                return targets;
+            }
         }
 
         String url() {

@@ -9,10 +9,12 @@ import io.thanosj.proto.storepb.Aggr;
 import io.thanosj.proto.storepb.AggrChunk;
 import io.thanosj.store.SeriesSet;
 import io.thanosj.tsdb.chunk.ChunkMetas;
+import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -25,7 +27,9 @@ import java.util.concurrent.Executor;
  *       external labels can break the index's label order, so the selection is re-sorted when
  *       needed; chunks are not read yet, so this holds labels and metas only.</li>
  *   <li>Fetch: chunks of batches of series with range reads, the next batch prefetched while the
- *       caller consumes the current one.</li>
+ *       caller consumes the current one. Chunks are decoded as their bytes arrive, and a series
+ *       is handed out as soon as its own chunks are in, so the caller works while a large read
+ *       is still streaming.</li>
  * </ol>
  */
 final class BlockSeriesSet implements SeriesSet {
@@ -43,8 +47,7 @@ final class BlockSeriesSet implements SeriesSet {
         int n;
         int chunks;
         /** The first fetch batch, started as soon as the selection is known. */
-        CompletableFuture<Batch> first;
-        int firstTo;
+        Batch first;
 
         void add(Labels l, ChunkMetas m) {
             if (n + 1 >= labels.length) {
@@ -99,8 +102,35 @@ final class BlockSeriesSet implements SeriesSet {
         }
     }
 
-    /** One fetched batch: series {@code [from, to)} of the selection with their chunks. */
-    private record Batch(int from, int to, List<AggrChunk>[] chunks) {}
+    /**
+     * One batch being fetched: series {@code [from, to)} of the selection, whose chunks
+     * {@code [c0, ...)} fill {@code fetch.out} as they arrive; null fetch when chunks are skipped.
+     */
+    private record Batch(int from, int to, int c0, ChunkFetch fetch) {}
+
+    /** A series' chunks: a read-only view of a batch's array. */
+    private static final class ChunkList extends AbstractList<AggrChunk> implements RandomAccess {
+        private final AggrChunk[] a;
+        private final int from;
+        private final int size;
+
+        ChunkList(AggrChunk[] a, int from, int to) {
+            this.a = a;
+            this.from = from;
+            this.size = to - from;
+        }
+
+        @Override
+        public AggrChunk get(int i) {
+            Objects.checkIndex(i, size);
+            return a[from + i];
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+    }
 
     private final BucketBlock block;
     private final List<Matcher> matchers;
@@ -111,10 +141,10 @@ final class BlockSeriesSet implements SeriesSet {
     private final QueryLimits limits;
     private final List<Aggr> aggregates;
     private final Executor executor;
-    private final CompletableFuture<Selection> selection;
+    private final OnceTask<Selection> selection;
     private volatile boolean closed;
     private Selection sel;
-    private CompletableFuture<Batch> next;
+    private Batch next;
     private Batch batch;
     private int pos = -1;
     private int fetchedUpTo;
@@ -130,12 +160,12 @@ final class BlockSeriesSet implements SeriesSet {
         this.aggregates = aggregates;
         this.limits = limits;
         this.executor = executor;
-        this.selection = CompletableFuture.supplyAsync(this::select, executor);
+        this.selection = OnceTask.submit(this::select, executor);
     }
 
     /** Completes when the selection phase is done (successfully or not); for the get-all timing. */
     CompletableFuture<?> selected() {
-        return selection;
+        return selection.future();
     }
 
     private Selection select() {
@@ -189,9 +219,7 @@ final class BlockSeriesSet implements SeriesSet {
             if (s.n > 0 && !closed) {
                 // Start reading chunks now rather than when the merge first asks, so that all
                 // blocks of a call fetch their first batch in parallel.
-                s.firstTo = batchEnd(s, 0);
-                int to = s.firstTo;
-                s.first = CompletableFuture.supplyAsync(() -> fetch(s, 0, to), executor);
+                s.first = fetch(s, 0, batchEnd(s, 0));
             }
             return s;
         } finally {
@@ -211,46 +239,54 @@ final class BlockSeriesSet implements SeriesSet {
         return to;
     }
 
-    private CompletableFuture<Batch> fetchNext() {
+    private Batch fetchNext() {
         if (fetchedUpTo >= sel.n || closed) {
             return null;
         }
         int from = fetchedUpTo;
         int to = batchEnd(sel, from);
         fetchedUpTo = to;
-        Selection s = sel;
-        return CompletableFuture.supplyAsync(() -> fetch(s, from, to), executor);
+        return fetch(sel, from, to);
     }
 
-    @SuppressWarnings("unchecked")
+    /** Starts reading the chunks of series {@code [from, to)}; returns at once. */
     private Batch fetch(Selection sel, int from, int to) {
-        List<AggrChunk>[] out = new List[to - from];
         if (skipChunks) {
-            Arrays.fill(out, List.of());
-            return new Batch(from, to, out);
+            return new Batch(from, to, 0, null);
         }
         int c0 = sel.chunkStart[from];
         int c1 = sel.chunkStart[to];
-        AggrChunk[] chunks = new AggrChunk[c1 - c0];
-        new ChunkFetcher(block, limits, aggregates).fetch(sel.refs, sel.mints, sel.maxts, c0, c1, chunks);
-        for (int i = from; i < to; i++) {
-            int a = sel.chunkStart[i] - c0;
-            int b = sel.chunkStart[i + 1] - c0;
-            out[i - from] = List.of(Arrays.copyOfRange(chunks, a, b));
-        }
-        return new Batch(from, to, out);
+        ChunkFetch f = new ChunkFetcher(block, limits, aggregates).start(sel.refs, sel.mints, sel.maxts, c0, c1, executor);
+        return new Batch(from, to, c0, f);
     }
 
-    private <T> T join(CompletableFuture<T> f) {
+    /** Waits for the chunks of series {@code pos} of the current batch. */
+    private void awaitChunks() {
+        if (batch.fetch == null) {
+            return;
+        }
         try {
-            return f.join();
-        } catch (CompletionException e) {
-            Throwable c = e.getCause() == null ? e : e.getCause();
-            if (c instanceof ThanosException te) {
-                throw new ThanosException(te.code(), te.code() == ErrorCode.RESOURCE_EXHAUSTED ? te.getMessage()
-                        : "fetch series for block " + block.id + ": " + te.getMessage(), te);
-            }
-            throw new ThanosException(ErrorCode.INTERNAL, "fetch series for block " + block.id + ": " + c, c);
+            batch.fetch.await(sel.chunkStart[pos] - batch.c0, sel.chunkStart[pos + 1] - batch.c0);
+        } catch (ThanosException te) {
+            throw wrap(te);
+        } catch (RuntimeException e) {
+            throw new ThanosException(ErrorCode.INTERNAL, "fetch series for block " + block.id + ": " + e, e);
+        }
+    }
+
+    private ThanosException wrap(ThanosException te) {
+        return new ThanosException(te.code(), te.code() == ErrorCode.RESOURCE_EXHAUSTED ? te.getMessage()
+                : "fetch series for block " + block.id + ": " + te.getMessage(), te);
+    }
+
+    /** The selection, made here if no pool thread has started it. */
+    private Selection joinSelection() {
+        try {
+            return selection.join();
+        } catch (ThanosException te) {
+            throw wrap(te);
+        } catch (RuntimeException e) {
+            throw new ThanosException(ErrorCode.INTERNAL, "fetch series for block " + block.id + ": " + e, e);
         }
     }
 
@@ -260,26 +296,31 @@ final class BlockSeriesSet implements SeriesSet {
             return false;
         }
         if (sel == null) {
-            sel = join(selection);
+            sel = joinSelection();
             if (sel.first != null) {
                 next = sel.first;
-                fetchedUpTo = sel.firstTo;
+                fetchedUpTo = sel.first.to;
             } else {
                 next = fetchNext();
             }
         }
         if (batch != null && pos + 1 < batch.to) {
             pos++;
+            awaitChunks();
             return true;
         }
         if (next == null) {
             closed = true;
             return false;
         }
-        batch = join(next);
+        batch = next;
         next = fetchNext();
         pos = batch.from;
-        return batch.to > batch.from;
+        if (batch.to <= batch.from) {
+            return false;
+        }
+        awaitChunks();
+        return true;
     }
 
     @Override
@@ -289,7 +330,10 @@ final class BlockSeriesSet implements SeriesSet {
 
     @Override
     public List<AggrChunk> chunks() {
-        return batch.chunks[pos - batch.from];
+        if (batch.fetch == null) {
+            return List.of();
+        }
+        return new ChunkList(batch.fetch.out, sel.chunkStart[pos] - batch.c0, sel.chunkStart[pos + 1] - batch.c0);
     }
 
     @Override
@@ -300,6 +344,12 @@ final class BlockSeriesSet implements SeriesSet {
     @Override
     public void close() {
         closed = true;
+        // Stop reads still streaming; a selection still running stops at its next batch.
+        for (Batch b : new Batch[] {batch, next}) {
+            if (b != null && b.fetch != null) {
+                b.fetch.cancel();
+            }
+        }
     }
 
     @Override

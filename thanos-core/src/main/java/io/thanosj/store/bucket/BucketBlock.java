@@ -6,13 +6,9 @@ import io.thanosj.model.Labels;
 import io.thanosj.model.ThanosException;
 import io.thanosj.objstore.Bucket;
 import io.thanosj.tsdb.block.BlockMeta;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -74,21 +70,19 @@ final class BucketBlock implements AutoCloseable {
         return n.length() >= 6 ? id + "/chunks/" + n : id + "/chunks/" + "000000".substring(n.length()) + n;
     }
 
-    /** Up to {@code len} bytes from {@code off}; fewer only at the end of the object. */
+    /** Up to {@code len} bytes from {@code off}; fewer only at the end of the object. The array must not be modified. */
     private byte[] read(String name, long off, long len) {
         if (len > Integer.MAX_VALUE - 16) {
             throw new ThanosException(ErrorCode.RESOURCE_EXHAUSTED, "read " + name + ": range of " + len
                     + " bytes at offset " + off + " is larger than 2GiB");
         }
-        try (InputStream in = bkt.getRange(name, off, len)) {
-            return in.readNBytes((int) len);
-        } catch (IOException e) {
-            throw new ThanosException(ErrorCode.UNAVAILABLE, "read " + name + " range [" + off + ", " + (off + len)
-                    + ") from bucket " + bkt.name() + ": " + e, e);
-        }
+        return bkt.getRangeBytes(name, off, (int) len);
     }
 
-    /** Runs the tasks, all but the first on the executor, and waits for all; the first failure is thrown. */
+    /**
+     * Runs the tasks, all but the first submitted to the executor, and waits for all; a task no
+     * pool thread has started by then runs here. The first failure is thrown.
+     */
     void runAll(List<Runnable> tasks) {
         if (tasks.isEmpty()) {
             return;
@@ -97,9 +91,9 @@ final class BucketBlock implements AutoCloseable {
             tasks.get(0).run();
             return;
         }
-        List<CompletableFuture<Void>> fs = new ArrayList<>(tasks.size() - 1);
+        List<OnceTask<Void>> fs = new ArrayList<>(tasks.size() - 1);
         for (int i = 1; i < tasks.size(); i++) {
-            fs.add(CompletableFuture.runAsync(tasks.get(i), executor));
+            fs.add(OnceTask.submit(tasks.get(i), executor));
         }
         RuntimeException first = null;
         try {
@@ -107,12 +101,12 @@ final class BucketBlock implements AutoCloseable {
         } catch (RuntimeException e) {
             first = e;
         }
-        for (CompletableFuture<Void> f : fs) {
+        for (OnceTask<Void> f : fs) {
             try {
                 f.join();
-            } catch (CompletionException e) {
+            } catch (RuntimeException e) {
                 if (first == null) {
-                    first = e.getCause() instanceof RuntimeException re ? re : e;
+                    first = e;
                 }
             }
         }

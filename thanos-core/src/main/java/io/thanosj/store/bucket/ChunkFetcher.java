@@ -1,6 +1,6 @@
 package io.thanosj.store.bucket;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.thanosj.model.ThanosException;
 import io.thanosj.model.XxHash64;
 import io.thanosj.proto.storepb.Aggr;
@@ -8,10 +8,17 @@ import io.thanosj.proto.storepb.AggrChunk;
 import io.thanosj.proto.storepb.Chunk;
 import io.thanosj.tsdb.chunk.ChunkSegments;
 import io.thanosj.tsdb.encoding.Decbuf;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.zip.CRC32C;
 
 /**
  * Reads chunks of one block by reference with merged range reads (Thanos's
@@ -19,6 +26,10 @@ import java.util.List;
  * each chunk assumed at most the block's estimated maximum chunk size; a chunk found longer is
  * refetched alone. Checksums are verified. Raw XOR and histogram chunks are passed through;
  * downsampled aggregate chunks (encoding 0xff) are split into the aggregates the request asks for.
+ * <p>
+ * Each partition is read on the executor as a stream, and its chunks are decoded and published
+ * as their bytes arrive: a consumer waiting for the chunks of one series ({@link ChunkFetch#await})
+ * goes on as soon as those are in, while the rest of a multi-megabyte read is still on the way.
  */
 final class ChunkFetcher {
     static final int ENC_XOR = 1;
@@ -26,6 +37,9 @@ final class ChunkFetcher {
     static final int ENC_FLOAT_HISTOGRAM = 3;
     /** Thanos's downsampling {@code ChunkEncAggr}. */
     static final int ENC_AGGR = 0xff;
+    /** Bytes read from a partition's stream between two rounds of decoding. */
+    static final int READ_STEP = 128 * 1024;
+    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     private final BucketBlock block;
     private final QueryLimits limits;
@@ -38,14 +52,17 @@ final class ChunkFetcher {
     }
 
     /**
-     * Fetches the chunks {@code refs[from..to)} (with their time ranges) into {@code out[0..to-from)}.
+     * Starts fetching the chunks {@code refs[from..to)} (with their time ranges) into the returned
+     * fetch's {@code out[0..to-from)}, one task per partition on {@code executor}. Bytes are
+     * reserved against the limits before any read starts.
      */
-    void fetch(long[] refs, long[] mints, long[] maxts, int from, int to, AggrChunk[] out) {
+    ChunkFetch start(long[] refs, long[] mints, long[] maxts, int from, int to, Executor executor) {
         int n = to - from;
+        ChunkFetch f = new ChunkFetch(n);
         if (n == 0) {
-            return;
+            return f;
         }
-        Integer[] order = new Integer[n];
+        int[] order = new int[n];
         boolean sorted = true;
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -54,7 +71,14 @@ final class ChunkFetcher {
             }
         }
         if (!sorted) {
-            Arrays.sort(order, (a, b) -> Long.compareUnsigned(refs[from + a], refs[from + b]));
+            Integer[] boxed = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                boxed[i] = i;
+            }
+            Arrays.sort(boxed, (a, b) -> Long.compareUnsigned(refs[from + a], refs[from + b]));
+            for (int i = 0; i < n; i++) {
+                order[i] = boxed[i];
+            }
         }
         List<Runnable> tasks = new ArrayList<>();
         long size = 0;
@@ -80,30 +104,112 @@ final class ChunkFetcher {
             });
             for (GapPartitioner.Part p : parts) {
                 size += p.length();
-                tasks.add(() -> {
-                    byte[] buf = block.readChunks(seg, p.start(), p.length());
-                    for (int k = p.from(); k < p.to(); k++) {
-                        int idx = order[segStart + k];
-                        long off = ChunkSegments.offset(refs[from + idx]);
-                        out[idx] = chunk(buf, (int) (off - p.start()), seg, off, mints[from + idx], maxts[from + idx]);
-                    }
-                });
+                for (int k = p.from(); k < p.to(); k++) {
+                    f.readOf[order[segStart + k]] = tasks.size();
+                }
+                f.readSizes.add(p.length());
+                tasks.add(() -> readPartition(f, seg, p, order, segStart, refs, mints, maxts, from));
             }
             i = j;
         }
         limits.reserveBytes(size, "chunks");
         block.metrics.chunksFetchedBytes.increment(size);
-        block.runAll(tasks);
+        f.started(tasks.size());
+        for (Runnable t : tasks) {
+            f.reads.add(OnceTask.submit(() -> {
+                RuntimeException err = null;
+                try {
+                    t.run();
+                } catch (RuntimeException e) {
+                    err = e;
+                }
+                f.finished(err);
+            }, executor));
+        }
+        return f;
+    }
+
+    /** Reads one partition as a stream, decoding and publishing its chunks as their bytes arrive. */
+    private void readPartition(ChunkFetch f, int seg, GapPartitioner.Part p, int[] order, int segStart, long[] refs, long[] mints,
+            long[] maxts, int from) {
+        if (f.cancelled) {
+            return;
+        }
+        String name = file(seg);
+        if (p.length() > Integer.MAX_VALUE - 16) {
+            throw new ThanosException(io.thanosj.model.ErrorCode.RESOURCE_EXHAUSTED, "read " + name + ": range of "
+                    + p.length() + " bytes at offset " + p.start() + " is larger than 2GiB");
+        }
+        int len = (int) p.length();
+        int k = p.from();
+        if (block.bkt.buffersRanges(name)) {
+            byte[] buf = block.bkt.getRangeBytes(name, p.start(), len);
+            for (; k < p.to(); k++) {
+                int idx = order[segStart + k];
+                long off = ChunkSegments.offset(refs[from + idx]);
+                f.out[idx] = chunk(buf, buf.length, (int) (off - p.start()), seg, off, mints[from + idx], maxts[from + idx]);
+            }
+            f.published();
+            return;
+        }
+        byte[] buf = new byte[len];
+        int filled = 0;
+        try (InputStream in = block.bkt.getRange(name, p.start(), len)) {
+            boolean all = false;
+            while (k < p.to()) {
+                if (f.cancelled) {
+                    return;
+                }
+                if (!all) {
+                    int r = in.read(buf, filled, Math.min(READ_STEP, len - filled));
+                    if (r > 0) {
+                        filled += r;
+                    }
+                    all = r < 0 || filled == len;
+                }
+                int before = k;
+                for (; k < p.to(); k++) {
+                    int idx = order[segStart + k];
+                    long off = ChunkSegments.offset(refs[from + idx]);
+                    int at = (int) (off - p.start());
+                    if (!all && !complete(buf, at, filled)) {
+                        break;
+                    }
+                    f.out[idx] = chunk(buf, all ? filled : buf.length, at, seg, off, mints[from + idx], maxts[from + idx]);
+                }
+                if (k > before) {
+                    f.published();
+                }
+            }
+        } catch (IOException e) {
+            throw new ThanosException(io.thanosj.model.ErrorCode.UNAVAILABLE, "read " + name + " range [" + p.start() + ", "
+                    + p.end() + ") from bucket " + block.bkt.name() + ": " + e, e);
+        }
+    }
+
+    private static int crc32c(byte[] buf, int from, int to) {
+        CRC32C crc = new CRC32C();
+        crc.update(buf, from, to - from);
+        return (int) crc.getValue();
+    }
+
+    /** Whether the chunk at {@code at} lies within the first {@code filled} bytes, checksum included. */
+    private static boolean complete(byte[] buf, int at, int filled) {
+        long pre = lengthPrefix(buf, at, filled);
+        return pre >= 0 && at + (pre & 7) + 1L + (pre >>> 3) + 4 <= filled;
     }
 
     private String file(int seg) {
         return block.chunkFile(seg);
     }
 
-    /** A chunk's length prefix: a uvarint of at most 5 bytes (chunks stay below 2GiB); -1 when cut off or invalid. */
-    private static long lengthPrefix(byte[] buf, int at) {
+    /**
+     * A chunk's length prefix in {@code buf[at..limit)}: a uvarint of at most 5 bytes (chunks stay
+     * below 2GiB), returned as {@code length << 3 | prefix bytes}; -1 when cut off or invalid.
+     */
+    private static long lengthPrefix(byte[] buf, int at, int limit) {
         long v = 0;
-        for (int i = 0, shift = 0; i < 5 && at + i < buf.length; i++, shift += 7) {
+        for (int i = 0, shift = 0; i < 5 && at + i < limit; i++, shift += 7) {
             int c = buf[at + i] & 0xff;
             v |= (long) (c & 0x7f) << shift;
             if (c < 0x80) {
@@ -113,20 +219,20 @@ final class ChunkFetcher {
         return -1;
     }
 
-    private AggrChunk chunk(byte[] buf, int at, int seg, long off, long mint, long maxt) {
-        ByteBuffer b = ByteBuffer.wrap(buf);
+    /** The chunk at {@code at} of {@code buf[0..limit)} (file offset {@code off}), refetched alone when cut short. */
+    private AggrChunk chunk(byte[] buf, int limit, int at, int seg, long off, long mint, long maxt) {
         int len = -1;
         int head = 0;
-        long p = lengthPrefix(buf, at);
+        long p = lengthPrefix(buf, at, limit);
         if (p >= 0) {
             len = (int) (p >>> 3);
             head = (int) (p & 7);
         }
-        if (len < 0 || at + head + 1L + len + 4 > buf.length) {
+        if (len < 0 || at + head + 1L + len + 4 > limit) {
             block.metrics.chunkRefetches.increment();
             if (len < 0) {
                 buf = block.readChunks(seg, off, 10);
-                p = lengthPrefix(buf, 0);
+                p = lengthPrefix(buf, 0, buf.length);
                 if (p < 0) {
                     throw ThanosException.corrupted("read chunk in " + file(seg) + ": invalid chunk length at offset " + off);
                 }
@@ -140,13 +246,12 @@ final class ChunkFetcher {
                 throw ThanosException.corrupted("read chunk in " + file(seg) + ": chunk of " + len + " bytes at offset "
                         + off + " runs past the end of the segment");
             }
-            b = ByteBuffer.wrap(buf);
             at = 0;
         }
         int encAt = at + head;
         int dataAt = encAt + 1;
         int end = dataAt + len;
-        if (b.getInt(end) != Decbuf.crc32c(b, encAt, end)) {
+        if ((int) INT_BE.get(buf, end) != crc32c(buf, encAt, end)) {
             throw ThanosException.corrupted("read chunk in " + file(seg) + ": checksum mismatch at offset " + off);
         }
         int enc = buf[encAt] & 0xff;
@@ -163,7 +268,9 @@ final class ChunkFetcher {
     }
 
     private static Chunk raw(Chunk.Encoding type, byte[] buf, int at, int len) {
-        return Chunk.newBuilder().setType(type).setData(ByteString.copyFrom(buf, at, len))
+        // A view, not a copy: fetched arrays are never modified, and the batch holding the view is
+        // short-lived (sent, then dropped).
+        return Chunk.newBuilder().setType(type).setData(UnsafeByteOperations.unsafeWrap(buf, at, len))
                 .setHash(XxHash64.hash(buf, at, len)).build();
     }
 

@@ -12,7 +12,9 @@
  *       memory-mapped on first use and unmapped when idle.</li>
  *   <li>A Series call expands postings, then reads series entries and chunks with range reads
  *       whose nearby ranges are merged by a gap partitioner, through the index cache; each block's
- *       series are streamed and merged.</li>
+ *       series are streamed and merged. Chunks are decoded as their bytes arrive, so a series
+ *       goes out as soon as its own chunks are in; work that no pool thread has started yet runs
+ *       on the thread waiting for it ({@code OnceTask}).</li>
  * </ul>
  * Limits on series, samples and bytes fail a call with {@code RESOURCE_EXHAUSTED} before the data
  * is fetched. Errors are {@link io.thanosj.model.ThanosException}s naming block, file and offset.

@@ -51,7 +51,11 @@ public final class XorChunk {
         return ((b[off] & 0xff) << 8) | (b[off + 1] & 0xff);
     }
 
-    /** An iterator over the samples; reuses {@code reuse} when it is an iterator made by this class. */
+    /**
+     * An iterator over the samples; reuses {@code reuse} when it is an iterator made by this class.
+     * It decodes in batches into its own arrays (see the package documentation), copying the bytes
+     * at its first {@code next} or {@code seek}.
+     */
     public SampleIterator iterator(SampleIterator reuse) {
         XorIterator it = reuse instanceof XorIterator x ? x : new XorIterator();
         it.reset(this);

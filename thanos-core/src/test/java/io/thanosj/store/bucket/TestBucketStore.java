@@ -2,6 +2,7 @@ package io.thanosj.store.bucket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.thanosj.cache.IndexCaches;
@@ -12,6 +13,8 @@ import io.thanosj.model.MatchType;
 import io.thanosj.model.Matcher;
 import io.thanosj.model.SampleIterator;
 import io.thanosj.model.ThanosException;
+import io.thanosj.objstore.Bucket;
+import io.thanosj.objstore.ObjectAttributes;
 import io.thanosj.proto.storepb.Aggr;
 import io.thanosj.proto.storepb.AggrChunk;
 import io.thanosj.proto.storepb.LabelNamesRequest;
@@ -25,12 +28,16 @@ import io.thanosj.store.local.LocalBlockStore;
 import io.thanosj.tsdb.block.Block;
 import io.thanosj.tsdb.bucket.BucketBlocks;
 import io.thanosj.tsdb.chunk.XorChunk;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
@@ -73,10 +80,14 @@ class TestBucketStore {
     }
 
     static BucketStore store(Path dataDir, SimpleMeterRegistry reg, Consumer<BucketStoreOptions.Builder> opts) {
-        MetaFetcher f = new MetaFetcher(bkt, dataDir.resolve("meta-syncer"), List.of(), Executors.newFixedThreadPool(4), reg);
+        return store(bkt, dataDir, reg, opts);
+    }
+
+    static BucketStore store(Bucket bucket, Path dataDir, SimpleMeterRegistry reg, Consumer<BucketStoreOptions.Builder> opts) {
+        MetaFetcher f = new MetaFetcher(bucket, dataDir.resolve("meta-syncer"), List.of(), Executors.newFixedThreadPool(4), reg);
         BucketStoreOptions.Builder b = BucketStoreOptions.builder(dataDir);
         opts.accept(b);
-        BucketStore s = new BucketStore(bkt, f, b.build(), reg);
+        BucketStore s = new BucketStore(bucket, f, b.build(), reg);
         s.initialSync();
         return s;
     }
@@ -93,14 +104,18 @@ class TestBucketStore {
     static List<String> render(SeriesSet set) {
         List<String> out = new ArrayList<>();
         for (SeriesSets.Entry e : SeriesSets.drain(set)) {
-            StringBuilder sb = new StringBuilder(e.labels().toString());
-            for (AggrChunk c : e.chunks()) {
-                sb.append(" [").append(c.getMinTime()).append(',').append(c.getMaxTime()).append(' ')
-                        .append(Integer.toHexString(c.getRaw().getData().hashCode())).append(']');
-            }
-            out.add(sb.toString());
+            out.add(render(e.labels(), e.chunks()));
         }
         return out;
+    }
+
+    static String render(Labels labels, List<AggrChunk> chunks) {
+        StringBuilder sb = new StringBuilder(labels.toString());
+        for (AggrChunk c : chunks) {
+            sb.append(" [").append(c.getMinTime()).append(',').append(c.getMaxTime()).append(' ')
+                    .append(Integer.toHexString(c.getRaw().getData().hashCode())).append(']');
+        }
+        return sb.toString();
     }
 
     static List<String> expected(SeriesRequest r) {
@@ -143,6 +158,94 @@ class TestBucketStore {
             assertThat(info.minTime()).isZero();
             assertThat(info.maxTime()).isEqualTo(4 * H - 1);
             assertThat(info.labelSets()).containsExactly(Labels.of("cluster", "a", "replica", "r0"), Labels.of("cluster", "b"));
+        }
+    }
+
+    /** {@link #bkt}, except that chunk reads serve {@code first} bytes and then wait for {@code release}. */
+    static Bucket gatedChunks(int first, CountDownLatch release) {
+        return new Bucket() {
+            @Override
+            public void iter(String dir, boolean recursive, Consumer<String> visitor) {
+                bkt.iter(dir, recursive, visitor);
+            }
+
+            @Override
+            public InputStream get(String name) {
+                return bkt.get(name);
+            }
+
+            @Override
+            public InputStream getRange(String name, long offset, long length) {
+                InputStream in = bkt.getRange(name, offset, length);
+                if (!name.contains("/chunks/")) {
+                    return in;
+                }
+                return new FilterInputStream(in) {
+                    private int served;
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        if (served >= first) {
+                            try {
+                                release.await();
+                            } catch (InterruptedException e) {
+                                throw new IOException(e);
+                            }
+                        }
+                        int n = super.read(b, off, served < first ? Math.min(len, first - served) : len);
+                        served += Math.max(n, 0);
+                        return n;
+                    }
+                };
+            }
+
+            @Override
+            public boolean exists(String name) {
+                return bkt.exists(name);
+            }
+
+            @Override
+            public ObjectAttributes attributes(String name) {
+                return bkt.attributes(name);
+            }
+
+            @Override
+            public void upload(String name, InputStream in) {
+                bkt.upload(name, in);
+            }
+
+            @Override
+            public void delete(String name) {
+                bkt.delete(name);
+            }
+
+            @Override
+            public String name() {
+                return bkt.name();
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    @Test
+    void seriesAreHandedOutWhileTheRestOfTheirChunkReadIsStillArriving() {
+        CountDownLatch release = new CountDownLatch(1);
+        // Block "b" alone: one chunk read for all its series, of which only the first 4KiB arrive.
+        SeriesRequest r = req(0, 4 * H, m("cluster", MatchType.EQUAL, "b"), m("__name__", MatchType.REGEX, ".+"));
+        try (BucketStore s = store(gatedChunks(4096, release), tmp.resolve("data-stream"), new SimpleMeterRegistry(), b -> { })) {
+            List<String> got = new ArrayList<>();
+            try (SeriesSet set = s.series(r)) {
+                assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThat(set.next()).isTrue());
+                assertThat(set.chunks()).isNotEmpty();
+                got.add(render(set.labels(), set.chunks()));
+                release.countDown();
+                got.addAll(render(set));
+            }
+            assertThat(got).isEqualTo(expected(r)).hasSizeGreaterThan(10);
+        } finally {
+            release.countDown();
         }
     }
 

@@ -184,14 +184,19 @@ class TestXorChunk {
             vals[i] = widths[i] == 64 ? r.nextLong() : r.nextLong() & ((1L << widths[i]) - 1);
             w.bits(vals[i], widths[i]);
         }
-        // Every width at every alignment, up to the array's last bit, where peeks are zero-padded.
-        byte[] bytes = Arrays.copyOf(w.array(), w.length());
-        int bit = 0;
+        // Every width at every alignment, up to the stream's last bit, from a zero-padded copy.
+        byte[] bytes = Arrays.copyOf(w.array(), w.length() + 8);
+        long bit = 0;
         for (int i = 0; i < widths.length; i++) {
-            assertThat(BitReader.bits(bytes, 0, bit, widths[i])).as("value %d of width %d", i, widths[i]).isEqualTo(vals[i]);
+            assertThat(BitReader.bits(bytes, bit, widths[i])).as("value %d of width %d", i, widths[i]).isEqualTo(vals[i]);
+            long raw = BitReader.raw(bytes, bit);
+            assertThat(BitReader.align(raw, bit)).isEqualTo(BitReader.peek(bytes, bit));
+            assertThat(BitReader.first(raw, bit)).isEqualTo(BitReader.peek(bytes, bit) >> 63);
             bit += widths[i];
         }
-        assertThat(BitReader.peek(bytes, 0, bytes.length * 8)).isZero();
+        assertThat(BitReader.peek(bytes, (long) w.length() * 8)).isZero();
+        // A broken bounds guarantee is an exception, never a read outside the array.
+        assertThatThrownBy(() -> BitReader.peek(bytes, (long) (bytes.length - 7) * 8)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Test
