@@ -171,6 +171,11 @@ class TestStoreGrpc {
                 };
             }
         };
+        // Closing the set cancels a stream with writes still queued, which gRPC logs as a stream error.
+        java.util.logging.Logger streamLog = java.util.logging.Logger.getLogger(
+                "io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler");
+        java.util.logging.Level level = streamLog.getLevel();
+        streamLog.setLevel(java.util.logging.Level.OFF);
         try (StoreTesting.Served s = StoreTesting.serve(endless)) {
             try (SeriesSet set = s.client(Duration.ZERO).series(request(0, 10, Matcher.equal("__name__", "up")).build())) {
                 for (int i = 0; i < 10; i++) {
@@ -188,6 +193,8 @@ class TestStoreGrpc {
                 assertThat(after).as("pump stalled").isEqualTo(before);
                 assertThat(after).isLessThan(200_000);
             }
+        } finally {
+            streamLog.setLevel(level);
         }
     }
 
@@ -200,6 +207,49 @@ class TestStoreGrpc {
                         assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
                         assertThat(e.getMessage()).endsWith("select series: exceeded series limit: limit 10 violated (got 11)");
                     });
+        }
+    }
+
+    /** A response our reader rejects (as protobuf would) fails the call with a clear error, after the good ones. */
+    @Test
+    void malformedResponseFailsTheCallNamingTheEndpoint() throws Exception {
+        byte[] good = SeriesResponse.newBuilder().setSeries(io.thanosj.proto.storepb.Series.newBuilder()
+                .addLabels(io.thanosj.proto.labelpb.Label.newBuilder().setName("a").setValue("b"))).build().toByteArray();
+        byte[] bad = {0x0a, 0x05, 0x0a, 0x03, 0x0a, 0x01}; // a label running past its series
+        io.grpc.MethodDescriptor<SeriesRequest, byte[]> raw = StoreGrpc.getSeriesMethod().toBuilder(
+                StoreGrpc.getSeriesMethod().getRequestMarshaller(), new io.grpc.MethodDescriptor.Marshaller<byte[]>() {
+                    @Override
+                    public java.io.InputStream stream(byte[] value) {
+                        return new java.io.ByteArrayInputStream(value);
+                    }
+
+                    @Override
+                    public byte[] parse(java.io.InputStream in) {
+                        throw new UnsupportedOperationException();
+                    }
+                }).build();
+        io.grpc.ServerServiceDefinition svc = io.grpc.ServerServiceDefinition.builder("thanos.Store")
+                .addMethod(raw, io.grpc.stub.ServerCalls.asyncServerStreamingCall((req, obs) -> {
+                    // Left open: the client cancels the call once it meets the bad response.
+                    obs.onNext(good);
+                    obs.onNext(bad);
+                })).build();
+        io.grpc.Server server = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
+                .forAddress(new java.net.InetSocketAddress("127.0.0.1", 0)).addService(svc).build().start();
+        io.grpc.ManagedChannel ch = io.grpc.Grpc.newChannelBuilder("127.0.0.1:" + server.getPort(),
+                io.grpc.InsecureChannelCredentials.create()).build();
+        try (SeriesSet set = new GrpcStoreClient(ch, "bad-store", Duration.ofSeconds(5))
+                .series(request(0, 10, Matcher.equal("a", "b")).build())) {
+            assertThat(set.next()).isTrue();
+            assertThat(set.labels()).isEqualTo(Labels.of("a", "b"));
+            assertThatThrownBy(set::next).isInstanceOfSatisfying(ThanosException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
+                assertThat(e.getMessage()).startsWith("receive series from bad-store: ")
+                        .contains("invalid series response: malformed series response: truncated message");
+            });
+        } finally {
+            ch.shutdownNow();
+            server.shutdownNow();
         }
     }
 }

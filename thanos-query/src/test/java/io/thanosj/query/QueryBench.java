@@ -148,7 +148,9 @@ public final class QueryBench {
     /** Median wall time of full HTTP round trips (response read), after two warm-up calls; fails on errors. */
     static double median(HttpClient http, String url, int runs) throws Exception {
         double[] ms = new double[runs];
+        boolean verbose = Boolean.getBoolean("bench.verbose");
         for (int i = -2; i < runs; i++) {
+            long up = System.currentTimeMillis();
             long t = System.nanoTime();
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
             long d = System.nanoTime() - t;
@@ -157,6 +159,9 @@ public final class QueryBench {
             }
             if (i >= 0) {
                 ms[i] = d / 1e6;
+            }
+            if (verbose) {
+                System.out.printf("    run %d at %d: %.1f ms%n", i, up, d / 1e6);
             }
         }
         Arrays.sort(ms);
