@@ -99,24 +99,10 @@ final class Intersect2 implements Postings {
         if (!started) {
             start();
         }
-        if (k >= 0 && k < len) {
-            if (out[k] >= v) {
-                return true;
-            }
-            if (out[len - 1] >= v) {
-                int lo = k;
-                int hi = len - 1;
-                while (lo + 1 < hi) {
-                    final int mid = (lo + hi) >>> 1;
-                    if (out[mid] < v) {
-                        lo = mid;
-                    } else {
-                        hi = mid;
-                    }
-                }
-                k = hi;
-                return true;
-            }
+        final int at = PostingsBlocks.seek(out, k, len, v);
+        if (at >= 0) {
+            k = at;
+            return true;
         }
         if (mode != BITMAP) {
             i = a.search(i, v);

@@ -44,24 +44,10 @@ final class Union2 implements Postings {
             j = Math.max(b.i, 0);
             started = true;
         }
-        if (k >= 0 && k < len) {
-            if (out[k] >= v) {
-                return true;
-            }
-            if (out[len - 1] >= v) {
-                int lo = k;
-                int hi = len - 1;
-                while (lo + 1 < hi) {
-                    final int mid = (lo + hi) >>> 1;
-                    if (out[mid] < v) {
-                        lo = mid;
-                    } else {
-                        hi = mid;
-                    }
-                }
-                k = hi;
-                return true;
-            }
+        final int at = PostingsBlocks.seek(out, k, len, v);
+        if (at >= 0) {
+            k = at;
+            return true;
         }
         i = a.search(i, v);
         j = b.search(j, v);
