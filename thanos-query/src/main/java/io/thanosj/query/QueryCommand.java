@@ -83,7 +83,7 @@ public final class QueryCommand extends ComponentCommand {
     int maxConcurrent;
 
     @Option(names = "--query.max-concurrent-select", defaultValue = "4",
-            description = "Maximum number of select requests made concurrently per a query. This engine makes a query's selects one after another, so any value of 1 or more holds.")
+            description = "Maximum number of select requests made concurrently per a query: this many of a query's selectors are opened before it is evaluated, so their stores stream at once.")
     int maxConcurrentSelect;
 
     @Option(names = "--store.limits.request-series", defaultValue = "0",
@@ -135,6 +135,7 @@ public final class QueryCommand extends ComponentCommand {
         Engine engine = new Engine(EngineOptions.defaults()
                 .withLookbackDelta(Duration.ofMillis(Durations.parseMillis("--query.lookback-delta", lookbackDelta)))
                 .withMaxSamples(maxSamples)
+                .withMaxConcurrentSelects(maxConcurrentSelect)
                 .withTimeout(Duration.ofMillis(Durations.parseMillis("--query.timeout", timeout))));
         QueryApi api = new QueryApi(engine, proxy,
                 new QueryApi.Defaults(replicaLabels, partialResponse, engine.options().timeout(), maxConcurrent),

@@ -94,9 +94,12 @@ public final class QueryBench {
             if (System.getProperty("bench.custom") != null) {
                 queries = System.getProperty("bench.custom").split(";;");
             }
-            // Steady state of a long-running querier: -Dbench.warmup=N runs every query N times on
-            // both servers first (default 0: the first queries then include JIT compilation).
-            int warmup = Integer.getInteger("bench.warmup", 0);
+            // Steady state of a long-running querier: every query runs bench.warmup times on both
+            // servers first. Fewer rounds measure the JIT compiling the small queries' code paths
+            // (C2 needs some 10k calls of a method), which a querier in service has long done.
+            int warmup = Integer.getInteger("bench.warmup", 10);
+            System.out.printf("method: %d warm-up rounds of every query on both servers, then the median of %d runs"
+                    + " (after 2 more warm-up calls) per query%n", warmup, runs);
             for (int w = 0; w < warmup; w++) {
                 for (String kind : kinds) {
                     for (String query : queries) {

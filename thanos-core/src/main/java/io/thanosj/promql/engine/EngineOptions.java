@@ -13,9 +13,12 @@ import java.util.function.LongSupplier;
  * @param defaultSubqueryStep step of subqueries written without one, e.g. {@code x[1h:]} (Prometheus: the
  *     global evaluation interval, 1m by default)
  * @param nanoClock monotonic clock used for the timeout; tests inject a fake one
+ * @param maxConcurrentSelects selects a query opens before evaluating, so that their sources stream
+ *     at once (Thanos's {@code --query.max-concurrent-select}); 1 opens each select when evaluation
+ *     reaches it
  */
 public record EngineOptions(Duration lookbackDelta, long maxSamples, Duration timeout, Duration defaultSubqueryStep,
-                            LongSupplier nanoClock) {
+                            LongSupplier nanoClock, int maxConcurrentSelects) {
 
     public EngineOptions {
         Objects.requireNonNull(lookbackDelta, "lookbackDelta");
@@ -34,31 +37,38 @@ public record EngineOptions(Duration lookbackDelta, long maxSamples, Duration ti
         if (defaultSubqueryStep.toMillis() <= 0) {
             throw new IllegalArgumentException("defaultSubqueryStep must be positive, got " + defaultSubqueryStep);
         }
+        if (maxConcurrentSelects < 1) {
+            throw new IllegalArgumentException("maxConcurrentSelects must be at least 1, got " + maxConcurrentSelects);
+        }
     }
 
-    /** Prometheus's defaults: 5m lookback, 50M samples, 2m timeout, 1m subquery step. */
+    /** Prometheus's defaults: 5m lookback, 50M samples, 2m timeout, 1m subquery step; Thanos's 4 concurrent selects. */
     public static EngineOptions defaults() {
         return new EngineOptions(Duration.ofMinutes(5), 50_000_000L, Duration.ofMinutes(2), Duration.ofMinutes(1),
-                System::nanoTime);
+                System::nanoTime, 4);
     }
 
     public EngineOptions withLookbackDelta(Duration d) {
-        return new EngineOptions(d, maxSamples, timeout, defaultSubqueryStep, nanoClock);
+        return new EngineOptions(d, maxSamples, timeout, defaultSubqueryStep, nanoClock, maxConcurrentSelects);
     }
 
     public EngineOptions withMaxSamples(long n) {
-        return new EngineOptions(lookbackDelta, n, timeout, defaultSubqueryStep, nanoClock);
+        return new EngineOptions(lookbackDelta, n, timeout, defaultSubqueryStep, nanoClock, maxConcurrentSelects);
     }
 
     public EngineOptions withTimeout(Duration d) {
-        return new EngineOptions(lookbackDelta, maxSamples, d, defaultSubqueryStep, nanoClock);
+        return new EngineOptions(lookbackDelta, maxSamples, d, defaultSubqueryStep, nanoClock, maxConcurrentSelects);
     }
 
     public EngineOptions withDefaultSubqueryStep(Duration d) {
-        return new EngineOptions(lookbackDelta, maxSamples, timeout, d, nanoClock);
+        return new EngineOptions(lookbackDelta, maxSamples, timeout, d, nanoClock, maxConcurrentSelects);
     }
 
     public EngineOptions withNanoClock(LongSupplier clock) {
-        return new EngineOptions(lookbackDelta, maxSamples, timeout, defaultSubqueryStep, clock);
+        return new EngineOptions(lookbackDelta, maxSamples, timeout, defaultSubqueryStep, clock, maxConcurrentSelects);
+    }
+
+    public EngineOptions withMaxConcurrentSelects(int n) {
+        return new EngineOptions(lookbackDelta, maxSamples, timeout, defaultSubqueryStep, nanoClock, n);
     }
 }

@@ -223,7 +223,15 @@ final class Evaluator {
         };
     }
 
+    /** Selects opened before evaluation (set by the query); evaluation takes them where they match. */
+    Prefetch prefetch;
+
     SeriesSet select(VectorSelector vs, long mint, long maxt, long rangeMs) {
+        SeriesSet ready = prefetch == null ? null : prefetch.take(vs, mint, maxt, rangeMs);
+        return ready != null ? ready : openSelect(vs, mint, maxt, rangeMs);
+    }
+
+    SeriesSet openSelect(VectorSelector vs, long mint, long maxt, long rangeMs) {
         Plan.Hint h = plan.hints.get(vs);
         SelectHints hints = h == null
                 ? new SelectHints(mint, maxt, queryStep, rangeMs, "", List.of(), false)

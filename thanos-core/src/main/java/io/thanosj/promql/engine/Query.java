@@ -61,7 +61,12 @@ public final class Query {
         Value v;
         try {
             ev = new Evaluator(storage, Plan.of(expr), opts, start, end, step, g);
-            v = ev.eval(expr, grid);
+            ev.prefetch = Prefetch.open(ev, expr, grid, opts.maxConcurrentSelects());
+            try {
+                v = ev.eval(expr, grid);
+            } finally {
+                ev.prefetch.close();
+            }
         } catch (ThanosException e) {
             throw e;
         } catch (StackOverflowError e) {
