@@ -8,6 +8,7 @@ import io.thanosj.model.Labels;
 import io.thanosj.model.Matcher;
 import io.thanosj.model.ThanosException;
 import io.thanosj.promql.parser.ValueType;
+import io.thanosj.promql.storage.ForwardingSeriesSet;
 import io.thanosj.promql.storage.InMemoryStorage;
 import io.thanosj.promql.storage.Queryable;
 import io.thanosj.promql.storage.SelectHints;
@@ -189,23 +190,7 @@ class TestEngine {
         Queryable warning = new Queryable() {
             @Override
             public SeriesSet select(SelectHints hints, List<Matcher> matchers) {
-                SeriesSet inner = st.select(hints, matchers);
-                return new SeriesSet() {
-                    @Override
-                    public boolean next() {
-                        return inner.next();
-                    }
-
-                    @Override
-                    public Labels labels() {
-                        return inner.labels();
-                    }
-
-                    @Override
-                    public io.thanosj.model.SampleIterator iterator() {
-                        return inner.iterator();
-                    }
-
+                return new ForwardingSeriesSet(st.select(hints, matchers)) {
                     @Override
                     public List<String> warnings() {
                         return List.of("store 10.0.0.1:10901 did not answer");

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.thanosj.model.ErrorCode;
 import io.thanosj.model.Labels;
 import io.thanosj.model.Matcher;
-import io.thanosj.model.SampleIterator;
 import io.thanosj.model.ThanosException;
+import io.thanosj.promql.storage.ForwardingSeriesSet;
 import io.thanosj.promql.storage.InMemoryStorage;
 import io.thanosj.promql.storage.Queryable;
 import io.thanosj.promql.storage.SelectHints;
@@ -47,8 +47,7 @@ class TestPrefetch {
                 throw new ThanosException(ErrorCode.UNAVAILABLE, "store of " + name + " is down");
             }
             log.add("open " + name + " [" + hints.start() + "," + hints.end() + "] " + hints.range());
-            SeriesSet in = data.select(hints, matchers);
-            return new SeriesSet() {
+            return new ForwardingSeriesSet(data.select(hints, matchers)) {
                 boolean first = true;
 
                 @Override
@@ -58,16 +57,6 @@ class TestPrefetch {
                         first = false;
                     }
                     return in.next();
-                }
-
-                @Override
-                public Labels labels() {
-                    return in.labels();
-                }
-
-                @Override
-                public SampleIterator iterator() {
-                    return in.iterator();
                 }
 
                 @Override
