@@ -228,7 +228,7 @@ public final class QueryApi {
             g.writeStringField("resultType", r.type().apiName());
             g.writeFieldName("result");
             if (r instanceof QueryResult.Scalar s) {
-                pair(g, s.t(), s.v());
+                PromJson.writeScalar(g, s.t(), s.v());
             } else if (r instanceof QueryResult.Str s) {
                 pair(g, s.t(), s.v());
             } else if (r instanceof QueryResult.Vector v) {

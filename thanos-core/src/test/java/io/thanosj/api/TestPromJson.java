@@ -2,38 +2,67 @@ package io.thanosj.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.thanosj.promql.parser.GoStrconv;
-import java.util.Random;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** The fast value formatter writes exactly what GoStrconv.formatFloatPlain (checked against Go) writes. */
+/**
+ * Sample values take Prometheus's jsonutil.MarshalValue format (an exponent below 1e-6 and from
+ * 1e21 on), scalars Go's plain 'f' format; the expected strings are what Prometheus 2.42 answers
+ * (see TestPromJsonPrometheus for the same checks against the real binary).
+ */
 @Tag("unit")
 class TestPromJson {
     @Test
-    void sameTextAsTheReferenceFormatter() {
-        Random rnd = new Random(3);
-        double[] fixed = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE,
-            -Double.MIN_VALUE, Double.MAX_VALUE, Double.MIN_NORMAL, 0x1p53, 0x1p53 - 1, 0x1p53 + 2, 1e15, 1e16, 1e21, 1e22,
-            1e23, 0.1, 0.001, 1e-7, 123.456, 8e9, 2.82879384806159E17, 5e-324, 1.7976931348623157E308, 100, 1e7, 9999999.5};
-        for (double v : fixed) {
-            check(v);
-            check(-v);
-        }
-        for (int i = 0; i < 200_000; i++) {
-            double v = switch (i % 5) {
-                case 0 -> Double.longBitsToDouble(rnd.nextLong());
-                case 1 -> rnd.nextInt(1_000_000) / 100.0;
-                case 2 -> (double) rnd.nextLong();
-                case 3 -> Math.floor(rnd.nextDouble() * 1e12);
-                default -> rnd.nextGaussian() * Math.pow(10, rnd.nextInt(40) - 20);
-            };
-            check(v);
-        }
+    void sampleValuesSwitchToAnExponentAtPrometheussBounds() {
+        assertThat(PromJson.formatSample(1e-6)).isEqualTo("0.000001");
+        assertThat(PromJson.formatSample(Math.nextDown(1e-6))).isEqualTo("9.999999999999997e-07");
+        assertThat(PromJson.formatSample(-1e-7)).isEqualTo("-1e-07");
+        assertThat(PromJson.formatSample(1e21)).isEqualTo("1e+21");
+        assertThat(PromJson.formatSample(-1.5e21)).isEqualTo("-1.5e+21");
+        assertThat(PromJson.formatSample(Math.nextDown(1e21))).isEqualTo("999999999999999900000");
+        assertThat(PromJson.formatSample(5e-324)).isEqualTo("5e-324");
+        assertThat(PromJson.formatSample(Double.MAX_VALUE)).isEqualTo("1.7976931348623157e+308");
+        assertThat(PromJson.formatSample(2.82879384806159e17)).isEqualTo("282879384806159000");
+        assertThat(PromJson.formatSample(0.1)).isEqualTo("0.1");
+        assertThat(PromJson.formatSample(1)).isEqualTo("1");
+        assertThat(PromJson.formatSample(0)).isEqualTo("0");
+        assertThat(PromJson.formatSample(-0.0)).isEqualTo("-0");
+        assertThat(PromJson.formatSample(Double.NaN)).isEqualTo("NaN");
+        assertThat(PromJson.formatSample(Double.POSITIVE_INFINITY)).isEqualTo("+Inf");
+        assertThat(PromJson.formatSample(Double.NEGATIVE_INFINITY)).isEqualTo("-Inf");
     }
 
-    private static void check(double v) {
-        assertThat(PromJson.formatValue(v)).as("%s (bits %x)", v, Double.doubleToRawLongBits(v))
-                .isEqualTo(GoStrconv.formatFloatPlain(v));
+    @Test
+    void scalarsNeverTakeAnExponent() {
+        assertThat(PromJson.formatValue(1e21)).isEqualTo("1000000000000000000000");
+        assertThat(PromJson.formatValue(1e-7)).isEqualTo("0.0000001");
+        assertThat(PromJson.formatValue(5e-324)).isEqualTo("0." + "0".repeat(323) + "5");
+        assertThat(PromJson.formatValue(-Double.MAX_VALUE)).isEqualTo("-17976931348623157" + "0".repeat(292));
+    }
+
+    @Test
+    void writersProduceTheJsonOfPrometheus() throws IOException {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
+            g.writeStartArray();
+            PromJson.writeScalar(g, 1435781451781L, 1e-7);
+            g.writeStartArray();
+            PromJson.writeTimestamp(g, 1435781451000L);
+            PromJson.writeValue(g, 1e-7);
+            g.writeEndArray();
+            g.writeStartArray();
+            PromJson.writeTimestamp(g, 1000);
+            PromJson.writeValue(g, -Double.MIN_VALUE);
+            PromJson.writeValue(g, 123.456);
+            PromJson.writeValue(g, 8e9);
+            g.writeEndArray();
+            g.writeEndArray();
+        }
+        assertThat(w.toString()).isEqualTo("[[1435781451.781,\"0.0000001\"],[1435781451,\"1e-07\"],"
+                + "[1,\"-5e-324\",\"123.456\",\"8000000000\"]]");
     }
 }

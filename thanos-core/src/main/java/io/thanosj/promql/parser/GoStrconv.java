@@ -1,5 +1,6 @@
 package io.thanosj.promql.parser;
 
+import io.thanosj.model.GoFloatFormat;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
@@ -91,79 +92,12 @@ public final class GoStrconv {
 
     /** Go's {@code strconv.FormatFloat(v, 'g', -1, 64)}, which is also what {@code fmt.Sprint} prints. */
     public static String formatFloat(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
-        }
-        BigDecimal bd = new BigDecimal(Double.toString(Math.abs(v))).stripTrailingZeros();
-        String digits = bd.unscaledValue().toString();
-        int nd = digits.length();
-        int dp = nd - bd.scale(); // value = 0.digits * 10^dp
-        int exp = dp - 1;
-        StringBuilder sb = new StringBuilder(24);
-        if (v < 0) {
-            sb.append('-');
-        }
-        if (exp < -4 || exp >= 6) { // shortest %g switches to %e from exponent 6 (strconv/ftoa.go)
-            sb.append(digits.charAt(0));
-            if (nd > 1) {
-                sb.append('.').append(digits, 1, nd);
-            }
-            sb.append('e').append(exp < 0 ? '-' : '+');
-            int ae = Math.abs(exp);
-            if (ae < 10) {
-                sb.append('0');
-            }
-            sb.append(ae);
-            return sb.toString();
-        }
-        appendPlain(sb, digits, dp);
-        return sb.toString();
+        return GoFloatFormat.formatG(v);
     }
 
     /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}: shortest digits, never an exponent. */
     public static String formatFloatPlain(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
-        }
-        BigDecimal bd = new BigDecimal(Double.toString(Math.abs(v))).stripTrailingZeros();
-        String digits = bd.unscaledValue().toString();
-        int dp = digits.length() - bd.scale();
-        StringBuilder sb = new StringBuilder(24);
-        if (v < 0) {
-            sb.append('-');
-        }
-        appendPlain(sb, digits, dp);
-        return sb.toString();
-    }
-
-    private static void appendPlain(StringBuilder sb, String digits, int dp) {
-        int nd = digits.length();
-        if (dp <= 0) {
-            sb.append("0.");
-            for (int i = dp; i < 0; i++) {
-                sb.append('0');
-            }
-            sb.append(digits);
-        } else if (dp >= nd) {
-            sb.append(digits);
-            for (int i = nd; i < dp; i++) {
-                sb.append('0');
-            }
-        } else {
-            sb.append(digits, 0, dp).append('.').append(digits, dp, nd);
-        }
+        return GoFloatFormat.formatF(v);
     }
 
     /** Go's {@code strconv.Quote} ({@code %q}): double quotes, Go escapes, printable runes kept. */
