@@ -42,8 +42,8 @@ public final class PromJson {
         return sb.toString();
     }
 
-    /** Per-thread scratch for the value writers: the longest plain double is some 330 characters. */
-    private static final ThreadLocal<char[]> SCRATCH = ThreadLocal.withInitial(() -> new char[GoFloatFormat.MAX_CHARS]);
+    /** Per-thread scratch for the value writers: the longest plain double is some 330 characters, a point 32 more. */
+    private static final ThreadLocal<char[]> SCRATCH = ThreadLocal.withInitial(() -> new char[GoFloatFormat.MAX_CHARS + 32]);
 
     /**
      * Writes a vector or matrix sample value as a JSON string, as Prometheus's
@@ -52,6 +52,62 @@ public final class PromJson {
     public static void writeValue(JsonGenerator g, double v) throws IOException {
         char[] buf = SCRATCH.get();
         g.writeString(buf, 0, formatSample(v, buf));
+    }
+
+    /**
+     * Writes a vector or matrix point, {@code [t,"v"]}, as one raw value: the same text as
+     * {@link #writeTimestamp} and {@link #writeValue} inside an array, in one generator call
+     * instead of four (range results write hundreds of thousands of points). Neither part ever
+     * needs escaping.
+     */
+    public static void writePoint(JsonGenerator g, long t, double v) throws IOException {
+        char[] buf = SCRATCH.get();
+        buf[0] = '[';
+        int p = appendTimestamp(t, buf, 1);
+        buf[p++] = ',';
+        buf[p++] = '"';
+        p += formatSample(v, buf, p);
+        buf[p++] = '"';
+        buf[p++] = ']';
+        g.writeRawValue(buf, 0, p);
+    }
+
+    /** Seconds with up to three decimals, as {@link #formatTimestamp}; returns the end. */
+    static int appendTimestamp(long ms, char[] out, int p) {
+        if (ms < 0) {
+            out[p++] = '-';
+            if (ms == Long.MIN_VALUE) {
+                String s = formatTimestamp(ms).substring(1);
+                s.getChars(0, s.length(), out, p);
+                return p + s.length();
+            }
+            ms = -ms;
+        }
+        p = appendDigits(ms / 1000, out, p);
+        int frac = (int) (ms % 1000);
+        if (frac != 0) {
+            out[p++] = '.';
+            if (frac < 100) {
+                out[p++] = '0';
+            }
+            if (frac < 10) {
+                out[p++] = '0';
+            }
+            p = appendDigits(frac, out, p);
+        }
+        return p;
+    }
+
+    private static int appendDigits(long x, char[] out, int p) {
+        int len = 1;
+        for (long r = x; r >= 10; r /= 10) {
+            len++;
+        }
+        for (int i = p + len - 1; i >= p; i--) {
+            out[i] = (char) ('0' + x % 10);
+            x /= 10;
+        }
+        return p + len;
     }
 
     /**
@@ -84,10 +140,15 @@ public final class PromJson {
      * {@code +Inf}, {@code -Inf}. Returns the length.
      */
     static int formatSample(double v, char[] out) {
+        return formatSample(v, out, 0);
+    }
+
+    /** {@link #formatSample(double, char[])} at {@code at}; returns the length written. */
+    static int formatSample(double v, char[] out, int at) {
         double a = Math.abs(v);
         if (a != 0 && (a < 1e-6 || a >= 1e21)) {
-            return GoFloatFormat.appendE(v, out, 0);
+            return GoFloatFormat.appendE(v, out, at) - at;
         }
-        return GoFloatFormat.appendF(v, out, 0);
+        return GoFloatFormat.appendF(v, out, at) - at;
     }
 }

@@ -238,7 +238,7 @@ public final class QueryApi {
                     g.writeFieldName("metric");
                     writeLabels(g, v.labels().get(i));
                     g.writeFieldName("value");
-                    pair(g, v.t(), v.values()[i]);
+                    PromJson.writePoint(g, v.t(), v.values()[i]);
                     g.writeEndObject();
                 }
                 g.writeEndArray();
@@ -252,7 +252,7 @@ public final class QueryApi {
                     long[] ts = m.ts().get(i);
                     double[] vs = m.vs().get(i);
                     for (int j = 0; j < ts.length; j++) {
-                        pair(g, ts[j], vs[j]);
+                        PromJson.writePoint(g, ts[j], vs[j]);
                     }
                     g.writeEndArray();
                     g.writeEndObject();
@@ -263,12 +263,6 @@ public final class QueryApi {
         });
     }
 
-    private static void pair(JsonGenerator g, long t, double v) throws IOException {
-        g.writeStartArray();
-        PromJson.writeTimestamp(g, t);
-        PromJson.writeValue(g, v);
-        g.writeEndArray();
-    }
 
     private static void pair(JsonGenerator g, long t, String v) throws IOException {
         g.writeStartArray();

@@ -65,4 +65,31 @@ class TestPromJson {
         assertThat(w.toString()).isEqualTo("[[1435781451.781,\"0.0000001\"],[1435781451,\"1e-07\"],"
                 + "[1,\"-5e-324\",\"123.456\",\"8000000000\"]]");
     }
+
+    @Test
+    void aPointIsTheTimestampAndSampleValueInAnArray() throws IOException {
+        java.util.Random rnd = new java.util.Random(7);
+        long[] times = {0, 1, 999, 1000, 1001, -1, -999, -1000, -1001, 1435781451781L, Long.MAX_VALUE, Long.MIN_VALUE};
+        double[] values = {0, -0.0, 1e-7, 1e21, 123.456, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+            -Double.MIN_VALUE, -Double.MAX_VALUE};
+        StringWriter raw = new StringWriter();
+        StringWriter parts = new StringWriter();
+        try (JsonGenerator a = new JsonFactory().createGenerator(raw); JsonGenerator b = new JsonFactory().createGenerator(parts)) {
+            a.writeStartArray();
+            b.writeStartArray();
+            for (int i = 0; i < 20_000; i++) {
+                long t = i < times.length ? times[i] : rnd.nextLong() >> rnd.nextInt(64);
+                double v = i < values.length ? values[i] : Double.longBitsToDouble(rnd.nextLong());
+                PromJson.writePoint(a, t, v);
+                b.writeStartArray();
+                PromJson.writeTimestamp(b, t);
+                PromJson.writeValue(b, v);
+                b.writeEndArray();
+            }
+            a.writeEndArray();
+            b.writeEndArray();
+        }
+        assertThat(raw.toString()).startsWith("[[0,\"0\"],[0.001,\"-0\"],[0.999,\"1e-07\"],[1,\"1e+21\"]")
+                .isEqualTo(parts.toString());
+    }
 }
