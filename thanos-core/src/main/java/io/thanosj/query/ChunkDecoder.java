@@ -113,7 +113,8 @@ final class ChunkDecoder {
     private ThanosException missing(long mint, long maxt) {
         return new ThanosException(ErrorCode.EXECUTION, where(mint, maxt) + " has no raw data and no " + view.describe()
                 + " aggregate; the store did not send the aggregates the query asked for ("
-                + view.aggregates().toString().toLowerCase(java.util.Locale.ROOT) + ")");
+                + view.aggregates().stream().map(a -> a.name().toLowerCase(java.util.Locale.ROOT))
+                        .collect(java.util.stream.Collectors.joining(", ")) + ")");
     }
 
     private ThanosException unsupported(String what, Chunk.Encoding e, int value, long mint, long maxt) {
