@@ -18,6 +18,9 @@ import java.util.Set;
  * only switches replicas where the followed one has a gap larger than that. It never interleaves
  * two replicas' scrapes (which would double the sample rate and skew rates), at the cost of
  * skipping up to two intervals of samples at each switch, well inside PromQL's lookback.
+ *
+ * <p>Runs are decoded by a {@link RunDecoder}: raw chunks by default; the querier's decoder also
+ * reads downsampled chunks, counters as running totals, before the runs are folded.
  */
 public final class Dedup {
     /** Functions over counters: replicas switched mid-series get their counters aligned. */
