@@ -81,13 +81,4 @@ public class BenchmarkChunkSeriesIterator {
         }
         return s;
     }
-
-    @Benchmark
-    public double rawBaseline() {
-        double s = 0;
-        for (List<AggrChunk> c : series) {
-            s += sum(new BaselineChunkSeriesIterator(c));
-        }
-        return s;
-    }
 }
