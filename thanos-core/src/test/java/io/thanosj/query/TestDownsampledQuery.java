@@ -231,6 +231,41 @@ class TestDownsampledQuery {
         assertThat(resets.vs().get(0)[0]).isEqualTo(0.0);
     }
 
+    /**
+     * Over gRPC the querier gets chunks as columns, where downsampled chunks are kept whole: raw and
+     * downsampled chunks of one series, counter and average views.
+     */
+    @Test
+    void downsampledChunksOverGrpc() throws Exception {
+        Labels s = Labels.of("__name__", "c");
+        DownsampleFixture.ListStore store = new DownsampleFixture.ListStore().add(s,
+                raw(slice(TS, 0, 10), slice(COUNTER, 0, 10)), downsample(slice(TS, 10, 15), slice(COUNTER, 10, 15), RES));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        io.grpc.Server server = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
+                .forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
+                .addService(new io.thanosj.store.StoreService(store, pool)).build().start();
+        io.grpc.ManagedChannel ch = io.grpc.Grpc.newChannelBuilder("127.0.0.1:" + server.getPort(),
+                io.grpc.InsecureChannelCredentials.create()).build();
+        try {
+            io.thanosj.store.GrpcStoreClient client = new io.thanosj.store.GrpcStoreClient(ch, "test", java.time.Duration.ofSeconds(10));
+            try (io.thanosj.store.SeriesSet set = client.series(SeriesRequest.newBuilder().setMaxTime(Long.MAX_VALUE)
+                    .addMatchers(io.thanosj.store.Requests.toProto(io.thanosj.model.Matcher.equal("__name__", "c"))).build())) {
+                assertThat(set.next()).isTrue();
+                assertThat(set.chunks()).isInstanceOfSatisfying(io.thanosj.store.SeriesChunks.class,
+                        c -> assertThat(c.plain(0) && !c.plain(1)).isTrue());
+            }
+            StoreQueryable q = new StoreQueryable(client, new QueryOptions(false, List.of(), false, RES));
+            assertThat(instant(q, "increase(c[870s])", 840_000)).isCloseTo(115.0 * 870 / 840, within(1e-9));
+            // Raw samples up to 540000, then window averages: (60 + 70 + 5 + 15 + 25) / 5 at 840000.
+            assertThat(instant(q, "c", 540_000)).isEqualTo(55.0);
+            assertThat(instant(q, "c", 840_000)).isEqualTo(35.0);
+        } finally {
+            ch.shutdownNow();
+            server.shutdownNow();
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void aMissingAggregateFailsTheQueryNamingSeriesChunkAndAggregate() {
         AggrChunk full = downsample(TS, GAUGE, RES);
