@@ -1,35 +1,63 @@
 package io.thanosj.query;
 
-import io.thanosj.model.ErrorCode;
+import io.thanosj.model.Labels;
 import io.thanosj.model.SampleIterator;
-import io.thanosj.model.ThanosException;
 import io.thanosj.proto.storepb.AggrChunk;
-import io.thanosj.proto.storepb.Chunk;
 import io.thanosj.store.SeriesChunks;
-import io.thanosj.tsdb.chunk.XorChunk;
 import java.util.List;
 
 /**
  * Samples of one series read from its chunks in min-time order, decoding one chunk at a time.
  * Chunks from several blocks or stores may overlap; a sample at or before the last one returned
- * is skipped, so the result is strictly increasing in time. Chunks that come as
- * {@link SeriesChunks} columns are decoded where they lie (the bytes of a gRPC response), others are
- * copied out of their message one at a time.
+ * is skipped, so the result is strictly increasing in time. Raw chunks are read as they are,
+ * downsampled ones in a {@link ChunkView} (see {@link ChunkDecoder}).
  */
 final class ChunkSeriesIterator implements SampleIterator {
-    private final List<AggrChunk> chunks;
-    private final SeriesChunks columns; // chunks as columns, or null
+    private final ChunkDecoder decoder;
     private final int size;
     private int next;
     private SampleIterator cur = SampleIterator.EMPTY;
     private long t = Long.MIN_VALUE;
     private double v;
-    private byte[] buf;
 
+    /** Raw chunks, downsampled ones read as averages (the default view). */
     ChunkSeriesIterator(List<AggrChunk> chunks) {
-        this.chunks = chunks;
-        this.columns = chunks instanceof SeriesChunks c ? c : null;
+        this(chunks, ChunkView.AVERAGE, null);
+    }
+
+    ChunkSeriesIterator(List<AggrChunk> chunks, ChunkView view, Labels series) {
+        this.decoder = new ChunkDecoder(chunks, view, series);
         this.size = chunks.size();
+    }
+
+    /**
+     * The samples of a series as a query in {@code view} reads them. Counters with downsampled
+     * chunks get Thanos's counter-reset handling; series of raw chunks only are left to PromQL,
+     * which handles resets itself (and so keeps {@code resets()} right).
+     */
+    static SampleIterator of(List<AggrChunk> chunks, ChunkView view, Labels series) {
+        if (view == ChunkView.COUNTER && hasDownsampled(chunks)) {
+            return new CounterSeriesIterator(chunks, series);
+        }
+        return new ChunkSeriesIterator(chunks, view, series);
+    }
+
+    /** True when some chunk has no raw data (downsampled, or empty). */
+    static boolean hasDownsampled(List<AggrChunk> chunks) {
+        if (chunks instanceof SeriesChunks c) {
+            for (int i = 0, n = c.size(); i < n; i++) {
+                if (!c.plain(i) || !c.hasRaw(i)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (int i = 0, n = chunks.size(); i < n; i++) {
+            if (!chunks.get(i).hasRaw()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -46,7 +74,7 @@ final class ChunkSeriesIterator implements SampleIterator {
             if (next >= size) {
                 return false;
             }
-            cur = open(next++);
+            cur = decoder.open(next++);
         }
     }
 
@@ -56,7 +84,7 @@ final class ChunkSeriesIterator implements SampleIterator {
             return true;
         }
         // Chunks not yet opened that end before the target cannot hold it: skip them undecoded.
-        while (next < size && maxTime(next) < target) {
+        while (next < size && decoder.maxTime(next) < target) {
             next++;
         }
         // Samples of one chunk increase, so the chunk's own seek finds the first one past both the
@@ -71,7 +99,7 @@ final class ChunkSeriesIterator implements SampleIterator {
             if (next >= size) {
                 return false;
             }
-            cur = open(next++);
+            cur = decoder.open(next++);
         }
     }
 
@@ -83,58 +111,5 @@ final class ChunkSeriesIterator implements SampleIterator {
     @Override
     public double v() {
         return v;
-    }
-
-    private long maxTime(int i) {
-        return columns != null ? columns.maxTime(i) : chunks.get(i).getMaxTime();
-    }
-
-    private SampleIterator open(int i) {
-        SeriesChunks c = columns;
-        if (c != null && c.plain(i)) {
-            if (!c.hasRaw(i)) {
-                throw noRaw(c.minTime(i), c.maxTime(i));
-            }
-            if (c.rawType(i) != SeriesChunks.XOR) {
-                throw unsupported(Chunk.Encoding.forNumber(c.rawType(i)), c.rawType(i));
-            }
-            int n = c.dataLength(i);
-            byte[] a = c.dataArray(i);
-            if (a != null) {
-                return XorChunk.wrap(a, c.dataOffset(i), n).iterator(cur);
-            }
-            c.copyData(i, scratch(n), 0);
-            return XorChunk.wrap(buf, 0, n).iterator(cur);
-        }
-        AggrChunk ac = chunks.get(i);
-        if (!ac.hasRaw()) {
-            throw noRaw(ac.getMinTime(), ac.getMaxTime());
-        }
-        Chunk raw = ac.getRaw();
-        if (raw.getType() != Chunk.Encoding.XOR) {
-            throw unsupported(raw.getType(), raw.getTypeValue());
-        }
-        com.google.protobuf.ByteString data = raw.getData();
-        int n = data.size();
-        data.copyTo(scratch(n), 0);
-        return XorChunk.wrap(buf, 0, n).iterator(cur);
-    }
-
-    // Chunk bytes are copied here, one chunk at a time, when they are not in an array already.
-    private byte[] scratch(int n) {
-        if (buf == null || n > buf.length) {
-            buf = new byte[Math.max(n, buf == null ? 256 : buf.length * 2)];
-        }
-        return buf;
-    }
-
-    private static ThanosException noRaw(long mint, long maxt) {
-        return new ThanosException(ErrorCode.INTERNAL, "decode series: chunk [" + mint + ", " + maxt
-                + "] has no raw data; downsampled aggregates are not supported by this querier yet");
-    }
-
-    private static ThanosException unsupported(Chunk.Encoding e, int value) {
-        return new ThanosException(ErrorCode.INTERNAL, "decode series: unsupported chunk encoding "
-                + (e == null ? String.valueOf(value) : e.toString()));
     }
 }

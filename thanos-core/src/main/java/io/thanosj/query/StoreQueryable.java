@@ -6,6 +6,7 @@ import io.thanosj.model.SampleIterator;
 import io.thanosj.promql.storage.Queryable;
 import io.thanosj.promql.storage.SelectHints;
 import io.thanosj.promql.storage.SeriesSet;
+import io.thanosj.proto.storepb.AggrChunk;
 import io.thanosj.proto.storepb.LabelNamesRequest;
 import io.thanosj.proto.storepb.LabelValuesRequest;
 import io.thanosj.proto.storepb.PartialResponseStrategy;
@@ -32,22 +33,44 @@ public final class StoreQueryable implements Queryable {
         this.opts = Objects.requireNonNull(opts, "opts");
     }
 
+    /**
+     * One Series call. As Thanos's querier: the aggregates asked for (used only by downsampled
+     * blocks) follow the enclosing function ({@link ChunkView}), and functions that need two
+     * samples in their range never read a resolution coarser than half that range.
+     */
     @Override
     public SeriesSet select(SelectHints hints, List<Matcher> matchers) {
+        ChunkView view = ChunkView.of(hints.func());
         SeriesRequest.Builder req = SeriesRequest.newBuilder()
                 .setMinTime(hints.start())
                 .setMaxTime(hints.end())
                 .addAllMatchers(Requests.toProto(matchers))
-                .setMaxResolutionWindow(opts.maxResolutionMillis())
+                .setMaxResolutionWindow(ChunkView.maxResolution(opts.maxResolutionMillis(), hints.range(), hints.func()))
+                .addAllAggregates(view.aggregates())
                 .setPartialResponseStrategy(strategy())
                 .setStep(hints.step())
                 .setRange(hints.range());
         if (opts.dedup() && !opts.replicaLabels().isEmpty()) {
             SeriesRequest dedupReq = Dedup.request(req.build(), opts.replicaLabels());
             return EngineSeriesSet.deduplicated(Dedup.penalty(store.series(dedupReq), hints.start(), hints.end(),
-                    Dedup.isCounterFunction(hints.func())));
+                    Dedup.isCounterFunction(hints.func()), (labels, series, run, mint, maxt) -> run(view, labels, series, run, mint, maxt)));
         }
-        return EngineSeriesSet.decoded(store.series(req.build()));
+        return EngineSeriesSet.decoded(store.series(req.build()), view);
+    }
+
+    /**
+     * One replica run for deduplication: raw runs as before; a series with downsampled chunks in
+     * the query's view, counters with their resets applied per run before the runs are folded (so
+     * the penalty algorithm's counter adjustment compares totals, as in Thanos).
+     */
+    static SampleIterator run(ChunkView view, Labels labels, List<AggrChunk> series, List<AggrChunk> run, long mint, long maxt) {
+        if (!ChunkSeriesIterator.hasDownsampled(series)) {
+            return Dedup.RAW.decode(labels, series, run, mint, maxt);
+        }
+        SampleIterator it = view == ChunkView.COUNTER
+                ? new CounterSeriesIterator(run, labels)
+                : new ChunkSeriesIterator(run, view, labels);
+        return new BoundedIterator(it, mint, maxt);
     }
 
     @Override
@@ -91,8 +114,9 @@ public final class StoreQueryable implements Queryable {
             return new EngineSeriesSet(in::next, in::labels, in::iterator, in::warnings, in::close);
         }
 
-        static SeriesSet decoded(io.thanosj.store.SeriesSet in) {
-            return new EngineSeriesSet(in::next, in::labels, () -> new ChunkSeriesIterator(in.chunks()), in::warnings, in::close);
+        static SeriesSet decoded(io.thanosj.store.SeriesSet in, ChunkView view) {
+            return new EngineSeriesSet(in::next, in::labels, () -> ChunkSeriesIterator.of(in.chunks(), view, in.labels()),
+                    in::warnings, in::close);
         }
 
         @Override

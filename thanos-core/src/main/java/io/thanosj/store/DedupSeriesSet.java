@@ -22,16 +22,18 @@ final class DedupSeriesSet implements SampleSeriesSet {
     private final long mint;
     private final long maxt;
     private final boolean counter;
+    private final Dedup.RunDecoder runs;
     private boolean peeked;   // in is positioned on a series not yet consumed
     private boolean inDone;
     private Labels labels;
     private List<AggrChunk> chunks;
 
-    DedupSeriesSet(SeriesSet in, long mint, long maxt, boolean counter) {
+    DedupSeriesSet(SeriesSet in, long mint, long maxt, boolean counter, Dedup.RunDecoder runs) {
         this.in = in;
         this.mint = mint;
         this.maxt = maxt;
         this.counter = counter;
+        this.runs = runs;
     }
 
     @Override
@@ -63,13 +65,13 @@ final class DedupSeriesSet implements SampleSeriesSet {
 
     @Override
     public SampleIterator iterator() {
-        List<List<AggrChunk>> runs = splitOverlaps(chunks);
-        if (runs.size() == 1) {
-            return new ChunkSeqIterator(runs.get(0), mint, maxt);
+        List<List<AggrChunk>> split = splitOverlaps(chunks);
+        if (split.size() == 1) {
+            return runs.decode(labels, chunks, split.get(0), mint, maxt);
         }
-        ReplicaCursor it = ReplicaCursor.of(new ChunkSeqIterator(runs.get(0), mint, maxt), counter);
-        for (int i = 1; i < runs.size(); i++) {
-            it = new PenaltyIterator(it, ReplicaCursor.of(new ChunkSeqIterator(runs.get(i), mint, maxt), counter));
+        ReplicaCursor it = ReplicaCursor.of(runs.decode(labels, chunks, split.get(0), mint, maxt), counter);
+        for (int i = 1; i < split.size(); i++) {
+            it = new PenaltyIterator(it, ReplicaCursor.of(runs.decode(labels, chunks, split.get(i), mint, maxt), counter));
         }
         return it;
     }

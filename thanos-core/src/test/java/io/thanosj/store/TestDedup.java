@@ -224,6 +224,27 @@ class TestDedup {
         return out;
     }
 
+    /** Every replica run goes through the run decoder, which sees the whole series' chunks. */
+    @Test
+    void runsAreDecodedByTheGivenDecoder() {
+        TreeMap<Long, Double> src = source(300);
+        List<AggrChunk> all = new ArrayList<>(chunks(src, 0, 0));
+        all.addAll(chunks(new TreeMap<>(src.tailMap(60 * STEP)), 0, 0));
+        List<AggrChunk> sorted = ChunkOrder.sortUnique(all);
+        SeriesSet in = SeriesSets.of(List.of(new SeriesSets.Entry(Labels.of("a", "1"), sorted)));
+        List<String> calls = new ArrayList<>();
+        Dedup.RunDecoder rec = (labels, series, run, mint, maxt) -> {
+            assertThat(series).isEqualTo(sorted);
+            calls.add(labels + " " + run.size() + " [" + mint + ", " + maxt + "]");
+            return Dedup.RAW.decode(labels, series, run, mint, maxt);
+        };
+        try (SampleSeriesSet d = Dedup.penalty(in, 0, src.lastKey(), false, rec)) {
+            assertThat(d.next()).isTrue();
+            assertThat(samples(d.iterator())).isEqualTo(src);
+        }
+        assertThat(calls).containsExactly("{a=\"1\"} 3 [0, 4485000]", "{a=\"1\"} 2 [0, 4485000]");
+    }
+
     @Test
     void overlappingChunksAreSplitIntoRuns() {
         AggrChunk a1 = StoreTesting.chunk(0, 99, 1, 1), a2 = StoreTesting.chunk(100, 199, 1, 2);
