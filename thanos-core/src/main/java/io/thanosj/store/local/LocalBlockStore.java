@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The StoreAPI over one local TSDB block, with the block's external labels added to every series
@@ -61,8 +62,8 @@ public final class LocalBlockStore implements StoreServer {
             return SeriesSet.empty();
         }
         List<String> dropped = request.getWithoutReplicaLabelsList();
-        BlockSeriesSet s = block.select(mint, maxt, local);
-        Streamed streamed = new Streamed(s, external, dropped, request.getSkipChunks());
+        BlockSeriesSet s = block.select(mint, maxt, local, relabel(external, dropped));
+        Streamed streamed = new Streamed(s, block, request.getSkipChunks());
         if (keepsOrder(dropped)) {
             return streamed;
         }
@@ -88,10 +89,13 @@ public final class LocalBlockStore implements StoreServer {
             return known;
         }
         boolean sorted = true;
-        Streamed all = new Streamed(block.all(), external, dropped, true);
+        BlockSeriesSet all = block.all();
+        Consumer<LabelsBuilder> edit = relabel(external, dropped);
+        LabelsBuilder lb = new LabelsBuilder();
         Labels prev = null;
         while (sorted && all.next()) {
-            Labels l = all.labels();
+            edit.accept(lb.reset(all.labels()));
+            Labels l = lb.build();
             sorted = prev == null || prev.compareTo(l) < 0;
             prev = l;
         }
@@ -101,23 +105,36 @@ public final class LocalBlockStore implements StoreServer {
         return sorted;
     }
 
+    /** Adds the external labels and drops {@code dropped}; null when that changes nothing. */
+    private static Consumer<LabelsBuilder> relabel(Labels external, List<String> dropped) {
+        if (external.isEmpty() && dropped.isEmpty()) {
+            return null;
+        }
+        String[] drop = dropped.toArray(new String[0]);
+        return lb -> {
+            lb.setAll(external);
+            for (String r : drop) {
+                lb.delete(r);
+            }
+        };
+    }
+
     /**
-     * The block's series with external labels added, replica labels dropped and chunks as views of
-     * the block's segment files ({@link BlockChunks}), copied only into the response.
+     * The block's series (labels already relabelled by the block's cursor, so each label set is
+     * built once) with chunks as ranges of the block's segment files ({@link BlockChunks}), copied
+     * only into the response.
      */
     private static final class Streamed implements SeriesSet {
         private final BlockSeriesSet s;
-        private final Labels external;
-        private final String[] dropped;
+        private final Block block;
         private final boolean skipChunks;
-        private final LabelsBuilder lb = new LabelsBuilder();
+        private final BlockChunks.Columns columns = new BlockChunks.Columns();
         private Labels labels;
         private List<AggrChunk> chunks = List.of();
 
-        Streamed(BlockSeriesSet s, Labels external, List<String> dropped, boolean skipChunks) {
+        Streamed(BlockSeriesSet s, Block block, boolean skipChunks) {
             this.s = s;
-            this.external = external;
-            this.dropped = dropped.toArray(new String[0]);
+            this.block = block;
             this.skipChunks = skipChunks;
         }
 
@@ -128,20 +145,9 @@ public final class LocalBlockStore implements StoreServer {
                 chunks = List.of();
                 return false;
             }
-            Labels l = s.labels();
-            if (!external.isEmpty() || dropped.length > 0) {
-                lb.reset(l);
-                for (int i = 0, n = external.size(); i < n; i++) {
-                    lb.set(external.name(i), external.value(i));
-                }
-                for (String r : dropped) {
-                    lb.delete(r);
-                }
-                l = lb.build();
-            }
-            labels = l;
+            labels = s.labels();
             if (!skipChunks) {
-                chunks = BlockChunks.of(s);
+                chunks = BlockChunks.of(s, block.chunks(), columns);
             }
             return true;
         }
