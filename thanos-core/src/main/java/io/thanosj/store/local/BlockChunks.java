@@ -12,7 +12,8 @@ import java.nio.ByteBuffer;
  * as ranges of the block's (mapped) segment files, so a Series response copies each chunk once,
  * from the mapped file into the response. The columns of many series share arrays
  * ({@link Columns}), so a series costs one small object rather than arrays and a buffer view per
- * chunk.
+ * chunk. Chunks are found and checked in a second step ({@link #locate}), so that a reader can
+ * first load the memory of several series' chunks at once ({@link #touch}).
  */
 final class BlockChunks extends SeriesChunks {
     private final Arena c;
@@ -28,12 +29,14 @@ final class BlockChunks extends SeriesChunks {
     /** Column arrays shared by the chunk lists of many series; written once, then only read. */
     private static final class Arena {
         final long[] times; // min, max per chunk
-        final ByteBuffer[] bufs;
+        final long[] refs;
+        final ByteBuffer[] bufs; // null until located
         final int[] at;
         final int[] len;
 
         Arena(int cap) {
             times = new long[2 * cap];
+            refs = new long[cap];
             bufs = new ByteBuffer[cap];
             at = new int[cap];
             len = new int[cap];
@@ -63,10 +66,11 @@ final class BlockChunks extends SeriesChunks {
     }
 
     /**
-     * The current series' chunks; stays valid after the set moves on, while the block is open.
-     * Chunks without deleted samples are read in place through {@code reader}.
+     * The current series' chunks, to be {@link #locate located} before use; stay valid after the
+     * set moves on, while the block is open. Chunks with deleted samples are re-encoded now (the set
+     * holds them only until it moves on); the others are read in place later, through the reader.
      */
-    static BlockChunks of(BlockSeriesSet s, ChunkReader reader, Columns cols) {
+    static BlockChunks of(BlockSeriesSet s, Columns cols) {
         ChunkMetas metas = s.chunkMetas();
         int n = metas.size();
         Arena a = cols.room(n);
@@ -76,12 +80,8 @@ final class BlockChunks extends SeriesChunks {
             int k = base + i;
             a.times[2 * k] = metas.minTime(i);
             a.times[2 * k + 1] = metas.maxTime(i);
-            if (inPlace) {
-                ChunkLocation l = reader.locate(metas.ref(i), cols.loc);
-                a.bufs[k] = l.buffer();
-                a.at[k] = l.index();
-                a.len[k] = l.length();
-            } else {
+            a.refs[k] = metas.ref(i);
+            if (!inPlace) {
                 ByteBuffer d = s.chunkData(i);
                 a.bufs[k] = d;
                 a.at[k] = d.position();
@@ -90,6 +90,31 @@ final class BlockChunks extends SeriesChunks {
         }
         cols.used = base + n;
         return new BlockChunks(a, base, n);
+    }
+
+    /** Loads the chunks' memory ahead of {@link #locate} ({@link ChunkReader#touch}). */
+    int touch(ChunkReader reader, boolean whole) {
+        int sum = 0;
+        for (int k = from, e = from + n; k < e; k++) {
+            if (c.bufs[k] == null) {
+                sum += reader.touch(c.refs[k], whole);
+            }
+        }
+        return sum;
+    }
+
+    /** Finds and checks every chunk not yet found; throws as {@link ChunkReader#locate} does. */
+    BlockChunks locate(ChunkReader reader, Columns cols) {
+        Arena a = c;
+        for (int k = from, e = from + n; k < e; k++) {
+            if (a.bufs[k] == null) {
+                ChunkLocation l = reader.locate(a.refs[k], cols.loc);
+                a.at[k] = l.index();
+                a.len[k] = l.length();
+                a.bufs[k] = l.buffer();
+            }
+        }
+        return this;
     }
 
     @Override

@@ -196,6 +196,47 @@ public final class ChunkReader implements Closeable {
         return into;
     }
 
+    /**
+     * Loads the memory of the chunk at {@code ref} without checking it, for a caller about to
+     * {@link #locate} many chunks: issued for several chunks in a row, the loads wait for memory
+     * together instead of one chunk after the other (the CRC of a chunk cannot start before its
+     * bytes arrive). With {@code whole} false only the first byte is read; with true, one byte per
+     * cache line of the chunk (its length read first). Never throws: {@link #locate} reports bad
+     * references. Returns a value derived from the bytes read, for the caller to keep.
+     */
+    public int touch(long ref, boolean whole) {
+        int seg = ChunkSegments.segmentIndex(ref);
+        long off = ChunkSegments.offset(ref);
+        if (seg < 0 || seg >= segments.length) {
+            return 0;
+        }
+        ByteSource s = segments[seg];
+        long size = s.length();
+        if (off < ChunkSegments.HEADER_SIZE || off >= size) {
+            return 0;
+        }
+        int win = (int) Math.min(WINDOW, size - off);
+        ByteBuffer w = s.shared(off, win);
+        if (w == null) {
+            return 0;
+        }
+        int at = s.sharedIndex(off);
+        int first = w.get(at);
+        if (!whole) {
+            return first;
+        }
+        int len = first & 0x7f;
+        if (first < 0) {
+            len |= (w.get(at + 1) & 0x7f) << 7; // two bytes reach 16 KiB, past the window
+        }
+        int end = Math.min(win, len + 8);
+        int sum = first;
+        for (int i = 64 - (at & 63); i < end; i += 64) {
+            sum += w.get(at + i);
+        }
+        return sum;
+    }
+
     private static ThanosException corrupt(ByteSource s, long off, String detail) {
         return ThanosException.corrupted("read chunk in " + s.name() + ": " + detail + " at offset " + off);
     }
