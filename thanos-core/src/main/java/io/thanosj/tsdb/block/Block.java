@@ -104,12 +104,13 @@ public final class Block implements Closeable {
         private final io.thanosj.tsdb.index.Postings p = index.allPostings();
         private final io.thanosj.model.LabelsBuilder lb = new io.thanosj.model.LabelsBuilder();
         private final ChunkMetas chks = new ChunkMetas();
+        private final io.thanosj.tsdb.encoding.Decbuf scratch = new io.thanosj.tsdb.encoding.Decbuf();
         private Labels labels;
 
         @Override
         public boolean next() {
             while (p.next()) {
-                index.series(p.at(), lb, chks);
+                index.series(p.at(), lb, chks, scratch);
                 if (!chks.isEmpty()) {
                     labels = lb.build();
                     return true;

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 /**
  * Random-access bytes of one file: a memory-mapped local file, a byte array, or ranges fetched from
  * object storage. Decoders only ask for slices, so one decoder serves every source (as Prometheus's
- * {@code ByteSlice}).
+ * {@code ByteSlice}); sources that hold the bytes in memory also lend their buffers
+ * ({@link #shared}) to hot decoders, which then read in place without a slice object per read.
  */
 public interface ByteSource extends Closeable {
     /** Total length in bytes. */

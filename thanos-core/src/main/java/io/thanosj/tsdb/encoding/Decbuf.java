@@ -77,7 +77,7 @@ public final class Decbuf {
         int n = to - from;
         byte[] o = own;
         if (o == null || o.length < n) {
-            o = new byte[Math.max(n, o == null ? 256 : o.length * 2)];
+            o = new byte[o == null ? n : Math.max(n, o.length * 2)];
             own = o;
             ownBuf = ByteBuffer.wrap(o);
         }

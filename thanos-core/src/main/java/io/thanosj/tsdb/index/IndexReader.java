@@ -432,7 +432,8 @@ public final class IndexReader implements Closeable {
         return series(ref, lb, chks, new Decbuf());
     }
 
-    private boolean series(long ref, LabelsBuilder lb, ChunkMetas chks, Decbuf scratch) {
+    /** As {@link #series(long, LabelsBuilder, ChunkMetas)}, reusing {@code scratch} (one per thread) for reading. */
+    public boolean series(long ref, LabelsBuilder lb, ChunkMetas chks, Decbuf scratch) {
         Decbuf d = seriesBody(ref, scratch);
         lb.reset();
         chks.clear();
