@@ -97,6 +97,31 @@ public final class LabelsBuilder {
         return this;
     }
 
+    /**
+     * Sets every label of {@code ls} (whose strings are interned, as in every {@link Labels}), as
+     * {@link #set} would but without interning again: for adding a fixed label set to many series.
+     */
+    public LabelsBuilder setAll(Labels ls) {
+        for (int j = 0, m = ls.size(); j < m; j++) {
+            String name = ls.name(j);
+            String value = ls.value(j);
+            int i = find(name);
+            if (i >= 0) {
+                kv[i + 1] = value;
+                continue;
+            }
+            int at = -(i + 1);
+            if (n + 2 > kv.length) {
+                kv = Arrays.copyOf(kv, kv.length * 2);
+            }
+            System.arraycopy(kv, at, kv, at + 2, n - at);
+            kv[at] = name;
+            kv[at + 1] = value;
+            n += 2;
+        }
+        return this;
+    }
+
     /** The name of the label added last, or null when empty. */
     public String lastName() {
         return n == 0 ? null : kv[n - 2];

@@ -2,50 +2,134 @@ package io.thanosj.store.local;
 
 import io.thanosj.store.SeriesChunks;
 import io.thanosj.tsdb.block.BlockSeriesSet;
+import io.thanosj.tsdb.chunk.ChunkLocation;
 import io.thanosj.tsdb.chunk.ChunkMetas;
+import io.thanosj.tsdb.chunk.ChunkReader;
 import java.nio.ByteBuffer;
 
 /**
  * The chunks of one block series as {@link SeriesChunks}: times copied from the chunk metas, data
- * as views of the block's segment files, so a Series response copies each chunk once, from the
- * mapped file into the response.
+ * as ranges of the block's (mapped) segment files, so a Series response copies each chunk once,
+ * from the mapped file into the response. The columns of many series share arrays
+ * ({@link Columns}), so a series costs one small object rather than arrays and a buffer view per
+ * chunk. Chunks are found and checked in a second step ({@link #locate}), so that a reader can
+ * first load the memory of several series' chunks at once ({@link #touch}).
  */
 final class BlockChunks extends SeriesChunks {
-    private final long[] times; // min, max per chunk
-    private final ByteBuffer[] data;
+    private final Arena c;
+    private final int from;
+    private final int n;
 
-    private BlockChunks(long[] times, ByteBuffer[] data) {
-        this.times = times;
-        this.data = data;
+    private BlockChunks(Arena c, int from, int n) {
+        this.c = c;
+        this.from = from;
+        this.n = n;
     }
 
-    /** The current series' chunks; stays valid after the set moves on, while the block is open. */
-    static BlockChunks of(BlockSeriesSet s) {
+    /** Column arrays shared by the chunk lists of many series; written once, then only read. */
+    private static final class Arena {
+        final long[] times; // min, max per chunk
+        final long[] refs;
+        final ByteBuffer[] bufs; // null until located
+        final int[] at;
+        final int[] len;
+
+        Arena(int cap) {
+            times = new long[2 * cap];
+            refs = new long[cap];
+            bufs = new ByteBuffer[cap];
+            at = new int[cap];
+            len = new int[cap];
+        }
+    }
+
+    /**
+     * Where one reader puts its series' chunks: a full arena is replaced, not grown, because the
+     * chunk lists already handed out keep it. Not thread-safe.
+     */
+    static final class Columns {
+        private static final int FIRST = 64;
+        private static final int MAX = 4096;
+
+        private Arena arena = new Arena(0);
+        private int used;
+        private final ChunkLocation loc = new ChunkLocation();
+
+        private Arena room(int n) {
+            int cap = arena.bufs.length;
+            if (used + n > cap) {
+                arena = new Arena(Math.max(n, Math.min(MAX, Math.max(FIRST, cap * 2))));
+                used = 0;
+            }
+            return arena;
+        }
+    }
+
+    /**
+     * The current series' chunks, to be {@link #locate located} before use; stay valid after the
+     * set moves on, while the block is open. Chunks with deleted samples are re-encoded now (the set
+     * holds them only until it moves on); the others are read in place later, through the reader.
+     */
+    static BlockChunks of(BlockSeriesSet s, Columns cols) {
         ChunkMetas metas = s.chunkMetas();
         int n = metas.size();
-        long[] times = new long[2 * n];
-        ByteBuffer[] data = new ByteBuffer[n];
+        Arena a = cols.room(n);
+        int base = cols.used;
+        boolean inPlace = s.deleted().isEmpty();
         for (int i = 0; i < n; i++) {
-            times[2 * i] = metas.minTime(i);
-            times[2 * i + 1] = metas.maxTime(i);
-            data[i] = s.chunkData(i);
+            int k = base + i;
+            a.times[2 * k] = metas.minTime(i);
+            a.times[2 * k + 1] = metas.maxTime(i);
+            a.refs[k] = metas.ref(i);
+            if (!inPlace) {
+                ByteBuffer d = s.chunkData(i);
+                a.bufs[k] = d;
+                a.at[k] = d.position();
+                a.len[k] = d.remaining();
+            }
         }
-        return new BlockChunks(times, data);
+        cols.used = base + n;
+        return new BlockChunks(a, base, n);
+    }
+
+    /** Loads the chunks' memory ahead of {@link #locate} ({@link ChunkReader#touch}). */
+    int touch(ChunkReader reader, boolean whole) {
+        int sum = 0;
+        for (int k = from, e = from + n; k < e; k++) {
+            if (c.bufs[k] == null) {
+                sum += reader.touch(c.refs[k], whole);
+            }
+        }
+        return sum;
+    }
+
+    /** Finds and checks every chunk not yet found; throws as {@link ChunkReader#locate} does. */
+    BlockChunks locate(ChunkReader reader, Columns cols) {
+        Arena a = c;
+        for (int k = from, e = from + n; k < e; k++) {
+            if (a.bufs[k] == null) {
+                ChunkLocation l = reader.locate(a.refs[k], cols.loc);
+                a.at[k] = l.index();
+                a.len[k] = l.length();
+                a.bufs[k] = l.buffer();
+            }
+        }
+        return this;
     }
 
     @Override
     public int size() {
-        return data.length;
+        return n;
     }
 
     @Override
     public long minTime(int i) {
-        return times[2 * i];
+        return c.times[2 * (from + i)];
     }
 
     @Override
     public long maxTime(int i) {
-        return times[2 * i + 1];
+        return c.times[2 * (from + i) + 1];
     }
 
     @Override
@@ -65,18 +149,18 @@ final class BlockChunks extends SeriesChunks {
 
     @Override
     public int dataLength(int i) {
-        return data[i].remaining();
+        return c.len[from + i];
     }
 
     @Override
     public void copyData(int i, byte[] dst, int off) {
-        ByteBuffer d = data[i];
-        d.get(d.position(), dst, off, d.remaining());
+        int k = from + i;
+        c.bufs[k].get(c.at[k], dst, off, c.len[k]); // absolute: the buffer may be shared
     }
 
     @Override
     public int samples(int i) {
-        ByteBuffer d = data[i];
-        return d.remaining() < 2 ? 0 : d.getShort(d.position()) & 0xffff;
+        int k = from + i;
+        return c.len[k] < 2 ? 0 : c.bufs[k].getShort(c.at[k]) & 0xffff;
     }
 }

@@ -1,6 +1,7 @@
 package io.thanosj.tsdb.block;
 
 import io.thanosj.model.Labels;
+import io.thanosj.model.LabelsBuilder;
 import io.thanosj.model.Matcher;
 import io.thanosj.model.SampleIterator;
 import io.thanosj.tsdb.chunk.ChunkMetas;
@@ -13,6 +14,7 @@ import java.io.Closeable;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * An opened block directory: meta.json, the memory-mapped index and chunk segments, and tombstones,
@@ -80,6 +82,15 @@ public final class Block implements Closeable {
         return new SeriesSet(index.select(mint, maxt, matchers), mint, maxt);
     }
 
+    /**
+     * As {@link #select(long, long, List)}, with {@code edit} applied to each series' labels before
+     * they are built (the StoreAPI adds external labels this way, building each label set once).
+     */
+    public BlockSeriesSet select(long mint, long maxt, List<Matcher> matchers,
+            Consumer<LabelsBuilder> edit) {
+        return new SeriesSet(index.select(mint, maxt, matchers, edit), mint, maxt);
+    }
+
     public BlockSeriesSet select(long mint, long maxt, Matcher... matchers) {
         return select(mint, maxt, Arrays.asList(matchers));
     }
@@ -93,12 +104,13 @@ public final class Block implements Closeable {
         private final io.thanosj.tsdb.index.Postings p = index.allPostings();
         private final io.thanosj.model.LabelsBuilder lb = new io.thanosj.model.LabelsBuilder();
         private final ChunkMetas chks = new ChunkMetas();
+        private final io.thanosj.tsdb.encoding.Decbuf scratch = new io.thanosj.tsdb.encoding.Decbuf();
         private Labels labels;
 
         @Override
         public boolean next() {
             while (p.next()) {
-                index.series(p.at(), lb, chks);
+                index.series(p.at(), lb, chks, scratch);
                 if (!chks.isEmpty()) {
                     labels = lb.build();
                     return true;

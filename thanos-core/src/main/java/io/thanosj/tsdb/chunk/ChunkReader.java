@@ -12,12 +12,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 /**
  * Reads chunks by reference from a block's segment files (memory-mapped, or any {@link ByteSource}).
  * Every chunk's CRC32C is verified; a bad reference, length, encoding or checksum raises a
- * {@link ThanosException} naming the file and offset. Thread-safe: reads share no mutable state.
+ * {@link ThanosException} naming the file and offset. Thread-safe: reads share no mutable state
+ * (a {@link ChunkLocation} belongs to its caller).
  */
 public final class ChunkReader implements Closeable {
     /** Bytes sliced at once to read a chunk; larger chunks take a second slice. */
@@ -96,9 +96,9 @@ public final class ChunkReader implements Closeable {
 
     /** The XOR chunk at {@code ref}, copied out of the segment. */
     public XorChunk chunk(long ref) {
-        Located c = locate(ref);
-        byte[] data = new byte[c.data.remaining()];
-        c.data.get(0, data);
+        ChunkLocation c = locate(ref, new ChunkLocation());
+        byte[] data = new byte[c.length];
+        c.buffer.get(c.index, data, 0, c.length);
         return XorChunk.wrap(data, 0, data.length, c.segment, c.fileOffset);
     }
 
@@ -108,17 +108,19 @@ public final class ChunkReader implements Closeable {
      * bytes on (the StoreAPI writes them straight into its responses). Checked like {@link #chunk}.
      */
     public ByteBuffer data(long ref) {
-        return locate(ref).data;
+        ChunkLocation c = locate(ref, new ChunkLocation());
+        return c.buffer.slice(c.index, c.length);
     }
 
-    private record Located(ByteBuffer data, String segment, long fileOffset) {}
-
     /**
-     * Finds a chunk and checks it as Prometheus's reader does, CRC32C included: a CRC over a
-     * kilobyte costs a fraction of a microsecond with the CPU's instruction, and a flipped bit in a
-     * chunk would otherwise decode into wrong samples silently.
+     * Finds the XOR chunk at {@code ref}, checks it like {@link #chunk} and stores where its data lies
+     * in {@code into}, which is returned: the allocation-free form of {@link #data}.
+     *
+     * <p>Checks as Prometheus's reader does, CRC32C included: a CRC over a kilobyte costs a fraction
+     * of a microsecond with the CPU's instruction, and a flipped bit in a chunk would otherwise
+     * decode into wrong samples silently.
      */
-    private Located locate(long ref) {
+    public ChunkLocation locate(long ref, ChunkLocation into) {
         int seg = ChunkSegments.segmentIndex(ref);
         long off = ChunkSegments.offset(ref);
         if (seg < 0 || seg >= segments.length) {
@@ -130,16 +132,24 @@ public final class ChunkReader implements Closeable {
         if (off < ChunkSegments.HEADER_SIZE || off >= size) {
             throw corrupt(s, off, "chunk offset outside the segment of " + size + " bytes");
         }
-        // One slice covers the length, encoding, data and CRC of all but unusually large chunks.
-        ByteBuffer w = s.slice(off, (int) Math.min(WINDOW, size - off));
+        // One window covers the length, encoding, data and CRC of all but unusually large chunks;
+        // it is read in place (no slice object) when the source shares its buffers.
+        int win = (int) Math.min(WINDOW, size - off);
+        ByteBuffer w = s.shared(off, win);
+        int w0 = 0;
+        if (w == null) {
+            w = s.slice(off, win);
+        } else {
+            w0 = s.sharedIndex(off);
+        }
         long len = 0;
         int i = 0;
         int shift = 0;
         while (true) {
-            if (i >= w.limit() || i >= ChunkSegments.MAX_LENGTH_FIELD) {
+            if (i >= win || i >= ChunkSegments.MAX_LENGTH_FIELD) {
                 throw corrupt(s, off, "invalid chunk length");
             }
-            int c = w.get(i++) & 0xff;
+            int c = w.get(w0 + i++) & 0xff;
             len |= (long) (c & 0x7f) << shift;
             if (c < 0x80) {
                 break;
@@ -153,29 +163,78 @@ public final class ChunkReader implements Closeable {
         }
         ByteBuffer d;
         int at;
-        if (i + 1 + len + 4 <= w.limit()) {
+        if (i + 1 + len + 4 <= win) {
             d = w;
-            at = i;
+            at = w0 + i;
         } else {
-            d = s.slice(encOff, (int) (1 + len + 4));
-            at = 0;
+            int n = (int) (1 + len + 4);
+            d = s.shared(encOff, n);
+            if (d == null) {
+                d = s.slice(encOff, n);
+                at = 0;
+            } else {
+                at = s.sharedIndex(encOff);
+            }
         }
         int n = (int) len;
         int enc = d.get(at) & 0xff;
         int want = d.getInt(at + 1 + n);
-        CRC32C crc = new CRC32C();
-        d.limit(at + 1 + n).position(at); // d is this call's own slice
-        crc.update(d);
-        d.clear();
-        if ((int) crc.getValue() != want) {
+        int got = into.crc32c(d, at, at + 1 + n);
+        if (got != want) {
             throw corrupt(s, off, "checksum mismatch, expected " + Integer.toHexString(want) + ", computed "
-                    + Integer.toHexString((int) crc.getValue()));
+                    + Integer.toHexString(got));
         }
         if (enc != ChunkEncoding.XOR.code()) {
             ChunkEncoding e = ChunkEncoding.of(enc);
             throw corrupt(s, off, "unsupported chunk encoding " + (e == null ? String.valueOf(enc) : e.name().toLowerCase()));
         }
-        return new Located(d.slice(at + 1, n), s.name(), encOff + 1);
+        into.buffer = d;
+        into.index = at + 1;
+        into.length = n;
+        into.segment = s.name();
+        into.fileOffset = encOff + 1;
+        return into;
+    }
+
+    /**
+     * Loads the memory of the chunk at {@code ref} without checking it, for a caller about to
+     * {@link #locate} many chunks: issued for several chunks in a row, the loads wait for memory
+     * together instead of one chunk after the other (the CRC of a chunk cannot start before its
+     * bytes arrive). With {@code whole} false only the first byte is read; with true, one byte per
+     * cache line of the chunk (its length read first). Never throws: {@link #locate} reports bad
+     * references. Returns a value derived from the bytes read, for the caller to keep.
+     */
+    public int touch(long ref, boolean whole) {
+        int seg = ChunkSegments.segmentIndex(ref);
+        long off = ChunkSegments.offset(ref);
+        if (seg < 0 || seg >= segments.length) {
+            return 0;
+        }
+        ByteSource s = segments[seg];
+        long size = s.length();
+        if (off < ChunkSegments.HEADER_SIZE || off >= size) {
+            return 0;
+        }
+        int win = (int) Math.min(WINDOW, size - off);
+        ByteBuffer w = s.shared(off, win);
+        if (w == null) {
+            return 0;
+        }
+        int at = s.sharedIndex(off);
+        int first = w.get(at);
+        if (!whole) {
+            return first;
+        }
+        int len = first & 0x7f;
+        if (first < 0) {
+            len |= (w.get(at + 1) & 0x7f) << 7; // two bytes reach 16 KiB, past the window
+        }
+        int end = Math.min(win, len + 8);
+        int sum = first;
+        for (int i = 64 - (at & 63); i < end; i += 64) {
+            sum += w.get(at + i);
+        }
+        return sum;
     }
 
     private static ThanosException corrupt(ByteSource s, long off, String detail) {

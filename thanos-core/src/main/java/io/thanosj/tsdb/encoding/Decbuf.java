@@ -18,6 +18,15 @@ public final class Decbuf {
     private long base;
     private String name;
     private byte[] scratch = new byte[64];
+    // For checksums of shared buffers, whose position and limit must not change: one duplicate
+    // per buffer seen last and one CRC, reused while the cursor reads the same mapped region.
+    private ByteBuffer dup;
+    private ByteBuffer dupOf;
+    private CRC32C crc;
+    // Set while reading a copy in own (resetCopy): varints are then read from the array directly.
+    private byte[] a;
+    private byte[] own;
+    private ByteBuffer ownBuf;
 
     public Decbuf() {
         this.b = ByteBuffer.allocate(0);
@@ -30,9 +39,53 @@ public final class Decbuf {
     }
 
     public Decbuf reset(ByteBuffer buf, long fileOffset, String fileName) {
+        this.a = null;
         this.b = buf;
         this.pos = 0;
         this.end = buf.limit();
+        this.base = fileOffset;
+        this.name = fileName;
+        return this;
+    }
+
+    /**
+     * Cursor over {@code [from, to)} of a buffer that may be shared ({@link ByteSource#shared}),
+     * whose index 0 lies at {@code fileOffset}: positioned at {@code from}, reading nothing past
+     * {@code to}. The buffer is read with absolute gets only.
+     */
+    public Decbuf reset(ByteBuffer buf, long fileOffset, String fileName, int from, int to) {
+        if (from < 0 || from > to || to > buf.limit()) {
+            throw new IllegalArgumentException("range [" + from + ", " + to + ") outside buffer of " + buf.limit());
+        }
+        this.a = null;
+        this.b = buf;
+        this.pos = from;
+        this.end = to;
+        this.base = fileOffset;
+        this.name = fileName;
+        return this;
+    }
+
+    /**
+     * Copies {@code [from, to)} of {@code buf} (which may be shared; read with an absolute get) into
+     * this cursor's own array and reads the copy, whose first byte lies at {@code fileOffset}:
+     * positioned at 0, {@link #remaining} is {@code to - from}. For entries whose every byte is
+     * decoded: a memory copy and plain array reads cost less than a checked get per byte of a direct
+     * buffer.
+     */
+    public Decbuf resetCopy(ByteBuffer buf, int from, int to, long fileOffset, String fileName) {
+        int n = to - from;
+        byte[] o = own;
+        if (o == null || o.length < n) {
+            o = new byte[o == null ? n : Math.max(n, o.length * 2)];
+            own = o;
+            ownBuf = ByteBuffer.wrap(o);
+        }
+        buf.get(from, o, 0, n);
+        this.a = o;
+        this.b = ownBuf;
+        this.pos = 0;
+        this.end = n;
         this.base = fileOffset;
         this.name = fileName;
         return this;
@@ -119,6 +172,10 @@ public final class Decbuf {
 
     /** Go's {@code binary.Uvarint}: at most 10 bytes, no overflow. */
     public long uvarint64() {
+        byte[] arr = a;
+        if (arr != null) {
+            return uvarint64(arr);
+        }
         long x = 0;
         int s = 0;
         int start = pos;
@@ -138,6 +195,29 @@ public final class Decbuf {
             s += 7;
         }
         pos = start;
+        throw corrupt("varint overflows 64 bits");
+    }
+
+    private long uvarint64(byte[] arr) {
+        long x = 0;
+        int s = 0;
+        int p = pos;
+        int e = end;
+        for (int i = 0; i < 10; i++) {
+            if (p >= e) {
+                throw corrupt("varint runs past the end of the section");
+            }
+            int c = arr[p++] & 0xff;
+            if (c < 0x80) {
+                if (i == 9 && c > 1) {
+                    break;
+                }
+                pos = p;
+                return x | ((long) c << s);
+            }
+            x |= (long) (c & 0x7f) << s;
+            s += 7;
+        }
         throw corrupt("varint overflows 64 bits");
     }
 
@@ -212,9 +292,20 @@ public final class Decbuf {
         return n - other.length;
     }
 
-    /** CRC32C (Castagnoli) of buffer bytes {@code [from, to)}. */
+    /** CRC32C (Castagnoli) of buffer bytes {@code [from, to)}; allocates nothing in steady state. */
     public int crc32c(int from, int to) {
-        return crc32c(b, from, to);
+        if (dupOf != b) {
+            dup = b.duplicate();
+            dupOf = b;
+        }
+        if (crc == null) {
+            crc = new CRC32C();
+        } else {
+            crc.reset();
+        }
+        dup.limit(to).position(from);
+        crc.update(dup);
+        return (int) crc.getValue();
     }
 
     public static int crc32c(ByteBuffer buf, int from, int to) {

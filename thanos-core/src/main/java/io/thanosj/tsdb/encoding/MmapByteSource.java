@@ -55,7 +55,19 @@ final class MmapByteSource implements ByteSource {
     }
 
     @Override
-    public ByteBuffer slice(long offset, int len) {
+    public ByteBuffer shared(long offset, int len) {
+        MappedByteBuffer[] r = check(offset, len);
+        int region = (int) (offset >>> REGION_SHIFT);
+        int inRegion = (int) (offset & (REGION - 1));
+        return inRegion + (long) len <= r[region].capacity() ? r[region] : null;
+    }
+
+    @Override
+    public int sharedIndex(long offset) {
+        return (int) (offset & (REGION - 1));
+    }
+
+    private MappedByteBuffer[] check(long offset, int len) {
         MappedByteBuffer[] r = regions;
         if (r == null) {
             throw new ThanosException(ErrorCode.INTERNAL, "read " + name + ": source is closed");
@@ -64,6 +76,12 @@ final class MmapByteSource implements ByteSource {
             throw ThanosException.corrupted("read " + name + ": range [" + offset + ", " + (offset + len)
                     + ") is outside the file of " + length + " bytes");
         }
+        return r;
+    }
+
+    @Override
+    public ByteBuffer slice(long offset, int len) {
+        MappedByteBuffer[] r = check(offset, len);
         int region = (int) (offset >>> REGION_SHIFT);
         int inRegion = (int) (offset & (REGION - 1));
         if (inRegion + (long) len <= r[region].capacity()) {

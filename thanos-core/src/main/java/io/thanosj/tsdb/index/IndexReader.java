@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Reads an index file in format v2 (prometheus/prometheus {@code tsdb/docs/format/index.md})
@@ -151,8 +152,9 @@ public final class IndexReader implements Closeable {
             TreeSet<String> out = new TreeSet<>(Utf8Order::compare);
             LabelsBuilder lb = new LabelsBuilder();
             ChunkMetas chks = new ChunkMetas();
+            Decbuf d = new Decbuf();
             for (long ref : matched) {
-                series(ref, lb, chks);
+                series(ref, lb, chks, d);
                 String v = lb.get(name);
                 if (!v.isEmpty()) {
                     out.add(v);
@@ -367,39 +369,56 @@ public final class IndexReader implements Closeable {
 
     // ---- series ----
 
-    /** Bytes read at once for a series entry: most entries fit, longer ones take a second slice. */
+    /** Bytes read at once for a series entry: most entries fit, longer ones take a second read. */
     private static final int SERIES_WINDOW = 512;
 
-    /** The body of a series (after its length), CRC-checked; {@code d} is reused. */
+    /**
+     * The body of a series (after its length), CRC-checked; {@code d} is reused. Reads the mapped
+     * file in place ({@link ByteSource#shared}) where it can: a slice object per series entry cost
+     * more than decoding the entry.
+     */
     private Decbuf seriesBody(long ref, Decbuf d) {
         long off = ref * IndexFormat.SERIES_ALIGN;
         if (ref < 0 || off < seriesStart || off >= seriesEnd) {
             throw ThanosException.corrupted("read " + file + ": series reference " + ref + " (offset " + off
                     + ") is outside the series section [" + seriesStart + ", " + seriesEnd + ")");
         }
-        ByteBuffer w = src.slice(off, (int) Math.min(SERIES_WINDOW, seriesEnd - off));
-        d.reset(w, off, file);
+        int window = (int) Math.min(SERIES_WINDOW, seriesEnd - off);
+        ByteBuffer w = src.shared(off, window);
+        int w0 = 0;
+        if (w == null) {
+            w = src.slice(off, window);
+        } else {
+            w0 = src.sharedIndex(off);
+        }
+        d.reset(w, off - w0, file, w0, w0 + window);
         int len = d.uvarintInt();
-        int hl = d.position();
+        int hl = d.position() - w0;
         if (off + hl + len + 4 > seriesEnd) {
             throw ThanosException.corrupted("read " + file + ": series of " + len + " bytes at offset " + off
                     + " runs past the series section");
         }
-        ByteBuffer b;
-        int at;
-        if (hl + len + 4 <= w.limit()) {
-            b = w;
-            at = hl;
+        if (hl + len + 4 > window) {
+            long bodyOff = off + hl;
+            w = src.shared(bodyOff, len + 4);
+            if (w == null) {
+                w = src.slice(bodyOff, len + 4);
+                w0 = 0;
+            } else {
+                w0 = src.sharedIndex(bodyOff);
+            }
         } else {
-            b = src.slice(off + hl, len + 4);
-            at = 0;
+            w0 += hl;
         }
-        int want = b.getInt(at + len);
-        if (Decbuf.crc32c(b, at, at + len) != want) {
+        // Every byte of the entry is decoded: copy it out once rather than read the mapped buffer
+        // with a checked get per byte.
+        d.resetCopy(w, w0, w0 + len + 4, off + hl, file);
+        d.position(len);
+        int want = d.be32();
+        if (d.crc32c(0, len) != want) {
             throw ThanosException.corrupted("read " + file + ": series checksum mismatch at offset " + off);
         }
-        d.reset(b, off + hl - at, file);
-        d.position(at);
+        d.position(0);
         d.limit(len);
         return d;
     }
@@ -413,7 +432,8 @@ public final class IndexReader implements Closeable {
         return series(ref, lb, chks, new Decbuf());
     }
 
-    private boolean series(long ref, LabelsBuilder lb, ChunkMetas chks, Decbuf scratch) {
+    /** As {@link #series(long, LabelsBuilder, ChunkMetas)}, reusing {@code scratch} (one per thread) for reading. */
+    public boolean series(long ref, LabelsBuilder lb, ChunkMetas chks, Decbuf scratch) {
         Decbuf d = seriesBody(ref, scratch);
         lb.reset();
         chks.clear();
@@ -452,7 +472,16 @@ public final class IndexReader implements Closeable {
 
     /** Series matching all matchers that have chunks overlapping {@code [mint, maxt]}, with only those chunks. */
     public SeriesCursor select(long mint, long maxt, List<Matcher> matchers) {
-        return new Select(postingsForMatchers(matchers), mint, maxt);
+        return new Select(postingsForMatchers(matchers), mint, maxt, null);
+    }
+
+    /**
+     * As {@link #select(long, long, List)}, with {@code edit} applied to each selected series' labels
+     * before they are built (adding or dropping labels), so a caller that changes every label set
+     * builds each once. Matchers apply to the labels as stored.
+     */
+    public SeriesCursor select(long mint, long maxt, List<Matcher> matchers, Consumer<LabelsBuilder> edit) {
+        return new Select(postingsForMatchers(matchers), mint, maxt, edit);
     }
 
     public SeriesCursor select(long mint, long maxt, Matcher... matchers) {
@@ -466,13 +495,15 @@ public final class IndexReader implements Closeable {
         private final LabelsBuilder lb = new LabelsBuilder();
         private final ChunkMetas chks = new ChunkMetas();
         private final Decbuf d = new Decbuf();
+        private final Consumer<LabelsBuilder> edit;
         private Labels labels;
         private long ref;
 
-        Select(Postings p, long mint, long maxt) {
+        Select(Postings p, long mint, long maxt, Consumer<LabelsBuilder> edit) {
             this.p = p;
             this.mint = mint;
             this.maxt = maxt;
+            this.edit = edit;
         }
 
         @Override
@@ -482,6 +513,9 @@ public final class IndexReader implements Closeable {
                 series(ref, lb, chks, d);
                 chks.retainOverlapping(mint, maxt);
                 if (!chks.isEmpty()) {
+                    if (edit != null) {
+                        edit.accept(lb);
+                    }
                     labels = lb.build();
                     return true;
                 }

@@ -1,14 +1,23 @@
 package io.thanosj.store.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.thanosj.model.Labels;
 import io.thanosj.model.Matcher;
+import io.thanosj.model.ThanosException;
 import io.thanosj.proto.storepb.SeriesRequest;
 import io.thanosj.store.Requests;
+import io.thanosj.store.SeriesSet;
 import io.thanosj.store.SeriesSets;
 import io.thanosj.tsdb.block.Block;
 import io.thanosj.tsdb.block.BlockMeta;
+import io.thanosj.tsdb.block.BlockSeriesSet;
+import io.thanosj.tsdb.block.Interval;
+import io.thanosj.tsdb.block.Tombstones;
+import io.thanosj.tsdb.chunk.ChunkLocation;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import io.thanosj.tsdb.block.BlockWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,6 +95,81 @@ class TestLocalBlockStore {
             List<SeriesSets.Entry> out = SeriesSets.drain(s.series(request(0, Long.MAX_VALUE, "replica")));
             assertThat(labels(out)).containsExactly(Labels.of("__name__", "m"));
             assertThat(out.get(0).chunks()).hasSize(4);
+        }
+    }
+
+    private Block writeMany(int n) throws Exception {
+        Labels[] ls = new Labels[n];
+        for (int i = 0; i < n; i++) {
+            ls[i] = Labels.of("__name__", "m", "i", String.format("%03d", i));
+        }
+        return write(ls);
+    }
+
+    /** Series read ahead in batches must come out as the block's own series set gives them. */
+    @Test
+    void readAheadServesEverySeriesWithItsChunksAndTombstones() throws Exception {
+        Path bdir;
+        try (Block b = writeMany(45)) {
+            bdir = b.dir();
+            Tombstones ts = Tombstones.empty();
+            BlockSeriesSet all = b.all();
+            for (int i = 0; all.next(); i++) {
+                if (i % 7 == 3) {
+                    ts.add(all.ref(), new Interval(0, 30 * 15_000L));
+                }
+            }
+            ts.writeToDir(bdir);
+        }
+        try (Block b = Block.open(bdir)) {
+            List<SeriesSets.Entry> got = SeriesSets.drain(new LocalBlockStore(b, Labels.EMPTY).series(request(0, Long.MAX_VALUE)));
+            BlockSeriesSet want = b.select(0, Long.MAX_VALUE, Matcher.equal("__name__", "m"));
+            int i = 0;
+            while (want.next()) {
+                SeriesSets.Entry e = got.get(i++);
+                assertThat(e.labels()).isEqualTo(want.labels());
+                assertThat(e.chunks()).hasSize(want.chunkMetas().size());
+                for (int c = 0; c < e.chunks().size(); c++) {
+                    ByteBuffer d = want.chunkData(c);
+                    byte[] w = new byte[d.remaining()];
+                    d.get(d.position(), w);
+                    assertThat(e.chunks().get(c).getRaw().getData().toByteArray()).isEqualTo(w);
+                    assertThat(e.chunks().get(c).getMinTime()).isEqualTo(want.chunkMetas().minTime(c));
+                }
+            }
+            assertThat(got).hasSize(45);
+            assertThat(i).isEqualTo(45);
+        }
+    }
+
+    /** A corrupt chunk fails the series it belongs to, after every series before it was served. */
+    @Test
+    void corruptChunkFailsAtItsSeries() throws Exception {
+        Path bdir;
+        ChunkLocation loc;
+        try (Block b = writeMany(40)) {
+            bdir = b.dir();
+            BlockSeriesSet all = b.all();
+            for (int i = 0; i <= 20; i++) {
+                all.next();
+            }
+            loc = b.chunks().locate(all.chunkMetas().ref(0), new ChunkLocation());
+        }
+        Path seg = bdir.resolve("chunks").resolve(loc.segment().substring(loc.segment().lastIndexOf('/') + 1));
+        try (RandomAccessFile f = new RandomAccessFile(seg.toFile(), "rw")) {
+            f.seek(loc.fileOffset() + 3);
+            int v = f.read();
+            f.seek(loc.fileOffset() + 3);
+            f.write(v ^ 0x10);
+        }
+        try (Block b = Block.open(bdir); SeriesSet s = new LocalBlockStore(b, Labels.EMPTY).series(request(0, Long.MAX_VALUE))) {
+            int served = 0;
+            while (served < 20) {
+                assertThat(s.next()).isTrue();
+                served++;
+            }
+            assertThatThrownBy(s::next).isInstanceOf(ThanosException.class)
+                    .hasMessageContaining("checksum mismatch").hasMessageContaining(loc.segment());
         }
     }
 }
