@@ -33,6 +33,7 @@ final class BlockChunks extends SeriesChunks {
         final ByteBuffer[] bufs; // null until located
         final int[] at;
         final int[] len;
+        final boolean[] trim;
 
         Arena(int cap) {
             times = new long[2 * cap];
@@ -40,20 +41,37 @@ final class BlockChunks extends SeriesChunks {
             bufs = new ByteBuffer[cap];
             at = new int[cap];
             len = new int[cap];
+            trim = new boolean[cap];
         }
     }
 
     /**
      * Where one reader puts its series' chunks: a full arena is replaced, not grown, because the
-     * chunk lists already handed out keep it. Not thread-safe.
+     * chunk lists already handed out keep it. Chunks that reach outside the reader's range
+     * {@code [mint, maxt]} are cut to the samples inside when located ({@link ChunkTrimmer}).
+     * Not thread-safe.
      */
     static final class Columns {
         private static final int FIRST = 64;
         private static final int MAX = 4096;
 
+        private final long mint;
+        private final long maxt;
+
         private Arena arena = new Arena(0);
         private int used;
         private final ChunkLocation loc = new ChunkLocation();
+        private final ChunkTrimmer trimmer = new ChunkTrimmer();
+
+        /** Whole chunks, whatever their range. */
+        Columns() {
+            this(Long.MIN_VALUE, Long.MAX_VALUE);
+        }
+
+        Columns(long mint, long maxt) {
+            this.mint = mint;
+            this.maxt = maxt;
+        }
 
         private Arena room(int n) {
             int cap = arena.bufs.length;
@@ -72,6 +90,8 @@ final class BlockChunks extends SeriesChunks {
      */
     static BlockChunks of(BlockSeriesSet s, Columns cols) {
         ChunkMetas metas = s.chunkMetas();
+        long mint = cols.mint;
+        long maxt = cols.maxt;
         int n = metas.size();
         Arena a = cols.room(n);
         int base = cols.used;
@@ -81,6 +101,7 @@ final class BlockChunks extends SeriesChunks {
             a.times[2 * k] = metas.minTime(i);
             a.times[2 * k + 1] = metas.maxTime(i);
             a.refs[k] = metas.ref(i);
+            a.trim[k] = inPlace && ChunkTrimmer.worthIt(metas.minTime(i), metas.maxTime(i), mint, maxt);
             if (!inPlace) {
                 ByteBuffer d = s.chunkData(i);
                 a.bufs[k] = d;
@@ -112,6 +133,10 @@ final class BlockChunks extends SeriesChunks {
                 a.at[k] = l.index();
                 a.len[k] = l.length();
                 a.bufs[k] = l.buffer();
+                if (a.trim[k]) {
+                    a.trim[k] = false;
+                    cols.trimmer.trim(a.bufs, a.at, a.len, a.times, k, cols.mint, cols.maxt);
+                }
             }
         }
         return this;

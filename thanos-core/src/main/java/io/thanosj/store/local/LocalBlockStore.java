@@ -27,8 +27,9 @@ import java.util.function.Consumer;
 
 /**
  * The StoreAPI over one local TSDB block, with the block's external labels added to every series
- * (as Thanos's TSDB store does for receive and rule). Chunks are passed through as stored; a
- * proxy over several of these merges them.
+ * (as Thanos's TSDB store does for receive and rule). Chunks are passed through as stored, but
+ * for those reaching outside the request's time range, which are cut to it ({@link ChunkTrimmer});
+ * a proxy over several of these merges them.
  *
  * <p>Series stream from the index as they are read. Adding external labels (or dropping replica
  * labels) can break the label order of a block's series; when it does for this block, responses are
@@ -64,7 +65,7 @@ public final class LocalBlockStore implements StoreServer {
         }
         List<String> dropped = request.getWithoutReplicaLabelsList();
         BlockSeriesSet s = block.select(mint, maxt, local, relabel(external, dropped));
-        Streamed streamed = new Streamed(s, block, request.getSkipChunks());
+        Streamed streamed = new Streamed(s, block, request.getSkipChunks(), mint, maxt);
         if (keepsOrder(dropped)) {
             return streamed;
         }
@@ -136,7 +137,7 @@ public final class LocalBlockStore implements StoreServer {
         private final BlockSeriesSet s;
         private final ChunkReader reader;
         private final boolean skipChunks;
-        private final BlockChunks.Columns columns = new BlockChunks.Columns();
+        private final BlockChunks.Columns columns;
         private final Labels[] aheadLabels = new Labels[AHEAD];
         private final BlockChunks[] aheadChunks = new BlockChunks[AHEAD];
         private int ahead;
@@ -147,8 +148,9 @@ public final class LocalBlockStore implements StoreServer {
         private Labels labels;
         private List<AggrChunk> chunks = List.of();
 
-        Streamed(BlockSeriesSet s, Block block, boolean skipChunks) {
+        Streamed(BlockSeriesSet s, Block block, boolean skipChunks, long mint, long maxt) {
             this.s = s;
+            this.columns = new BlockChunks.Columns(mint, maxt);
             this.reader = block.chunks();
             this.skipChunks = skipChunks;
         }

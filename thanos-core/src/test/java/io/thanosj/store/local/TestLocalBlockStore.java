@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.thanosj.model.Labels;
 import io.thanosj.model.Matcher;
+import io.thanosj.model.SampleIterator;
 import io.thanosj.model.ThanosException;
 import io.thanosj.proto.storepb.SeriesRequest;
 import io.thanosj.store.Requests;
@@ -16,6 +17,7 @@ import io.thanosj.tsdb.block.BlockSeriesSet;
 import io.thanosj.tsdb.block.Interval;
 import io.thanosj.tsdb.block.Tombstones;
 import io.thanosj.tsdb.chunk.ChunkLocation;
+import io.thanosj.tsdb.chunk.XorChunk;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import io.thanosj.tsdb.block.BlockWriter;
@@ -70,8 +72,47 @@ class TestLocalBlockStore {
             assertThat(all.get(0).chunks()).hasSize(2); // 240 samples: two chunks of 120
             List<SeriesSets.Entry> last = SeriesSets.drain(s.series(request(239 * 15_000L - 60_000, 239 * 15_000L)));
             assertThat(last.get(0).chunks()).hasSize(1);
-            assertThat(last.get(0).chunks().get(0).getMinTime()).isEqualTo(120 * 15_000L);
-            assertThat(last.get(0).chunks().get(0).getRaw().getData().size()).isGreaterThan(2);
+            // The second chunk (samples 120..239) cut to the five samples in the range.
+            assertThat(last.get(0).chunks().get(0).getMinTime()).isEqualTo(235 * 15_000L);
+            assertThat(samples(last.get(0).chunks().get(0))).containsExactly(235, 236, 237, 238, 239);
+        }
+    }
+
+    private static List<Integer> samples(io.thanosj.proto.storepb.AggrChunk c) {
+        List<Integer> out = new ArrayList<>();
+        SampleIterator it = XorChunk.wrap(c.getRaw().getData().toByteArray()).iterator();
+        while (it.next()) {
+            assertThat(it.t()).isEqualTo((long) it.v() * 15_000L);
+            out.add((int) it.v());
+        }
+        return out;
+    }
+
+    @Test
+    void chunksReachingOutsideTheRangeAreCutToItAndOthersPassAsStored() throws Exception {
+        try (Block b = write(Labels.of("__name__", "m", "a", "1"))) {
+            LocalBlockStore s = new LocalBlockStore(b, Labels.EMPTY);
+            SeriesSets.Entry whole = SeriesSets.drain(s.series(request(0, Long.MAX_VALUE))).get(0);
+            assertThat(samples(whole.chunks().get(0))).hasSize(120);
+            // Across the chunk boundary: the tail of the first chunk and the head of the second.
+            SeriesSets.Entry mid = SeriesSets.drain(s.series(request(117 * 15_000L, 122 * 15_000L))).get(0);
+            assertThat(mid.chunks()).hasSize(2);
+            assertThat(samples(mid.chunks().get(0))).containsExactly(117, 118, 119);
+            assertThat(samples(mid.chunks().get(1))).containsExactly(120, 121, 122);
+            assertThat(mid.chunks().get(0).getMaxTime()).isEqualTo(119 * 15_000L);
+            assertThat(mid.chunks().get(1).getMinTime()).isEqualTo(120 * 15_000L);
+            assertThat(mid.chunks().get(1).getMaxTime()).isEqualTo(122 * 15_000L);
+            // More than half of the second chunk inside the range: cutting it is not worth its cost.
+            SeriesSets.Entry most = SeriesSets.drain(s.series(request(150 * 15_000L, 239 * 15_000L))).get(0);
+            assertThat(most.chunks()).hasSize(1);
+            assertThat(samples(most.chunks().get(0))).hasSize(120);
+            // A range inside the chunk but between two samples keeps the chunk whole.
+            SeriesSets.Entry gap = SeriesSets.drain(s.series(request(10 * 15_000L + 1, 11 * 15_000L - 1))).get(0);
+            assertThat(gap.chunks()).hasSize(1);
+            assertThat(gap.chunks().get(0)).isEqualTo(whole.chunks().get(0));
+            // A range covering a whole chunk sends its stored bytes.
+            SeriesSets.Entry first = SeriesSets.drain(s.series(request(-1, 119 * 15_000L))).get(0);
+            assertThat(first.chunks()).containsExactly(whole.chunks().get(0));
         }
     }
 
