@@ -290,7 +290,9 @@ public final class CachingBucket implements Bucket {
         if (parsedAttrs.size() >= MAX_PARSED_ATTRS) {
             parsedAttrs.clear();
         }
-        parsedAttrs.put(name, new Attrs(a, System.nanoTime() + cfg.attrsTtl.toNanos()));
+        // A TTL of centuries would overflow nanoseconds; a few decades is as good as forever.
+        long ttl = cfg.attrsTtl.compareTo(Duration.ofDays(36_500)) > 0 ? Duration.ofDays(36_500).toNanos() : cfg.attrsTtl.toNanos();
+        parsedAttrs.put(name, new Attrs(a, System.nanoTime() + ttl));
     }
 
     @Override
