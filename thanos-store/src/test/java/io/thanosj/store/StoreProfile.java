@@ -21,7 +21,11 @@ import java.util.concurrent.TimeUnit;
  * on a fresh store, then the median of {@code -Dprofile.runs} warm runs, split into time spent in
  * the store's Series calls and the rest (querier, engine, HTTP), with bucket requests per run.
  * Run under JFR to see where a query spends its time. Arguments: instances, then query indexes
- * of {@link StoreBenchmark#QUERIES} (all when none).
+ * of {@link StoreBenchmark#QUERIES} (all when none). {@code -Dprofile.coldRuns=N}: each query's
+ * cold run on N fresh stores (median and minimum), after one other query, or with
+ * {@code -Dprofile.coldAfterAll=true} after the queries before it in the benchmark's order (the
+ * caches the benchmark's cold run finds); {@code -Dprofile.cb=} (empty) for no caching bucket, as
+ * in the benchmark's cold column.
  */
 public final class StoreProfile {
     public static void main(String[] args) throws Exception {
