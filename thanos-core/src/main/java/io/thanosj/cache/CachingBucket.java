@@ -53,6 +53,17 @@ public final class CachingBucket implements Bucket {
     private final Counter requestedBytes;
     private final Counter fetchedFromCache;
     private final Counter fetchedFromBucket;
+    /**
+     * Chunk file attributes already parsed, with when they expire: every cached range read needs
+     * the file's size, and fetching and parsing its JSON entry each time cost more than the
+     * lookups of the range itself. Objects are immutable, so only the TTL bounds an entry.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Attrs> parsedAttrs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Attrs(ObjectAttributes attributes, long expiresAtNanos) {}
+
+    /** Parsed attributes held at most: blocks come and go, their entries are dropped in bulk. */
+    static final int MAX_PARSED_ATTRS = 4096;
 
     CachingBucket(Bucket inner, Cache cache, Config cfg, String configHash, MeterRegistry registry) {
         this.inner = Objects.requireNonNull(inner, "inner");
@@ -241,6 +252,13 @@ public final class CachingBucket implements Bucket {
         if (count) {
             request("attributes");
         }
+        Attrs memo = parsedAttrs.get(name);
+        if (memo != null && System.nanoTime() - memo.expiresAtNanos < 0) {
+            if (count) {
+                hit("attributes", 1);
+            }
+            return memo.attributes;
+        }
         String key = "attrs:" + name;
         byte[] cached = cache.fetch(List.of(key)).get(key);
         if (cached != null) {
@@ -250,6 +268,7 @@ public final class CachingBucket implements Bucket {
                 if (count) {
                     hit("attributes", 1);
                 }
+                remember(name, a);
                 return a;
             } catch (IOException | RuntimeException e) {
                 // A value written by something else: fetch afresh.
@@ -260,7 +279,20 @@ public final class CachingBucket implements Bucket {
         n.put("size", a.size());
         n.put("last_modified", a.lastModified().toString());
         cache.store(key, n.toString().getBytes(StandardCharsets.UTF_8), cfg.attrsTtl);
+        remember(name, a);
         return a;
+    }
+
+    private void remember(String name, ObjectAttributes a) {
+        if (cfg.attrsTtl.isZero() || cfg.attrsTtl.isNegative()) {
+            return;
+        }
+        if (parsedAttrs.size() >= MAX_PARSED_ATTRS) {
+            parsedAttrs.clear();
+        }
+        // A TTL of centuries would overflow nanoseconds; a few decades is as good as forever.
+        long ttl = cfg.attrsTtl.compareTo(Duration.ofDays(36_500)) > 0 ? Duration.ofDays(36_500).toNanos() : cfg.attrsTtl.toNanos();
+        parsedAttrs.put(name, new Attrs(a, System.nanoTime() + ttl));
     }
 
     @Override
@@ -285,6 +317,54 @@ public final class CachingBucket implements Bucket {
         return cachedRange(name, offset, length);
     }
 
+    /**
+     * A chunk range assembled from cached sub-ranges, or null (nothing counted) when one is
+     * missing or the object's size is not cached: then {@link #getRangeBytes} reads it.
+     */
+    @Override
+    public byte[] cachedRangeBytes(String name, long offset, int length) {
+        if (offset < 0 || length <= 0 || !isChunkFile(name)) {
+            return null;
+        }
+        Attrs memo = parsedAttrs.get(name);
+        if (memo == null || System.nanoTime() - memo.expiresAtNanos >= 0) {
+            return null;
+        }
+        long size = memo.attributes.size();
+        if (offset >= size) {
+            return null;
+        }
+        long len = Math.min(length, size - offset);
+        long sub = cfg.subrangeSize;
+        long startRange = offset / sub * sub;
+        List<String> keys = subrangeKeys(name, offset, len, size);
+        Map<String, byte[]> got = cache.fetch(keys);
+        if (got.size() < keys.size()) {
+            return null;
+        }
+        request("get_range");
+        requestedBytes.increment(length);
+        long cachedBytes = 0;
+        for (byte[] b : got.values()) {
+            cachedBytes += b.length;
+        }
+        fetchedFromCache.increment(cachedBytes);
+        hit("get_range", 1);
+        return assemble(name, offset, len, startRange, size, keys, got);
+    }
+
+    private List<String> subrangeKeys(String name, long offset, long length, long size) {
+        long sub = cfg.subrangeSize;
+        long startRange = offset / sub * sub;
+        long endRange = (offset + length + sub - 1) / sub * sub;
+        List<String> keys = new ArrayList<>((int) ((endRange - startRange) / sub));
+        String prefix = "subrange:" + name + ":";
+        for (long off = startRange; off < endRange; off += sub) {
+            keys.add(prefix + off + ":" + Math.min(off + sub, size));
+        }
+        return keys;
+    }
+
     private byte[] cachedRange(String name, long offset, long length) {
         request("get_range");
         requestedBytes.increment(length);
@@ -297,12 +377,8 @@ public final class CachingBucket implements Bucket {
         }
         long sub = cfg.subrangeSize;
         long startRange = offset / sub * sub;
-        long endRange = (offset + length + sub - 1) / sub * sub;
-        int n = (int) ((endRange - startRange) / sub);
-        List<String> keys = new ArrayList<>(n);
-        for (long off = startRange; off < endRange; off += sub) {
-            keys.add("subrange:" + name + ":" + off + ":" + Math.min(off + sub, size));
-        }
+        List<String> keys = subrangeKeys(name, offset, length, size);
+        int n = keys.size();
         Map<String, byte[]> got = new HashMap<>(cache.fetch(keys));
         long cachedBytes = 0;
         for (byte[] b : got.values()) {
@@ -313,6 +389,13 @@ public final class CachingBucket implements Bucket {
         if (got.size() < n) {
             fetchMissing(name, startRange, size, keys, got);
         }
+        return assemble(name, offset, length, startRange, size, keys, got);
+    }
+
+    /** {@code [offset, offset + length)} copied out of the sub-ranges in {@code got}. */
+    private byte[] assemble(String name, long offset, long length, long startRange, long size, List<String> keys,
+            Map<String, byte[]> got) {
+        long sub = cfg.subrangeSize;
         byte[] out = new byte[(int) length];
         long pos = offset;
         int w = 0;

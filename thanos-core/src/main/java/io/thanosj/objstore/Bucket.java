@@ -66,6 +66,15 @@ public interface Bucket extends Closeable {
         return false;
     }
 
+    /**
+     * {@link #getRangeBytes} when a cache in front of the bucket holds the whole range, else null
+     * without reading the bucket: lets a caller decode cached data on its own thread and hand
+     * only real reads to others. Buckets without a cache return null.
+     */
+    default byte[] cachedRangeBytes(String name, long offset, int length) {
+        return null;
+    }
+
     /** Whether an object (not a directory) named {@code name} exists. */
     boolean exists(String name);
 

@@ -60,13 +60,20 @@ final class S3Bucket implements Bucket {
     private final String endpoint;
     private final Options options;
     private final Retrier retrier;
+    /** Ranged reads without the SDK's request pipeline; null when they must go through the SDK. */
+    private final RangeReader ranges;
 
     S3Bucket(S3Client client, String bucket, String endpoint, Options options, Retrier retrier) {
+        this(client, bucket, endpoint, options, retrier, null);
+    }
+
+    S3Bucket(S3Client client, String bucket, String endpoint, Options options, Retrier retrier, RangeReader ranges) {
         this.client = client;
         this.bucket = bucket;
         this.endpoint = endpoint;
         this.options = options;
         this.retrier = retrier;
+        this.ranges = ranges;
     }
 
     /**
@@ -216,10 +223,14 @@ final class S3Bucket implements Bucket {
             attributes(name);
             return Ranges.empty();
         }
-        GetObjectRequest.Builder b = GetObjectRequest.builder().bucket(bucket).key(name).range(Ranges.header(offset, length));
-        options.encryption().applyToGet(b);
-        GetObjectRequest req = b.build();
         try {
+            if (ranges != null && length > 0) {
+                String range = Ranges.header(offset, length);
+                return retrier.call(() -> ranges.get(bucket, name, range));
+            }
+            GetObjectRequest.Builder b = GetObjectRequest.builder().bucket(bucket).key(name).range(Ranges.header(offset, length));
+            options.encryption().applyToGet(b);
+            GetObjectRequest req = b.build();
             return retrier.call(() -> client.getObject(req, ResponseTransformer.toInputStream()));
         } catch (S3Exception e) {
             if (e.statusCode() == 416) {
@@ -409,6 +420,12 @@ final class S3Bucket implements Bucket {
 
     @Override
     public void close() {
-        client.close();
+        try {
+            client.close();
+        } finally {
+            if (ranges != null) {
+                ranges.close();
+            }
+        }
     }
 }

@@ -120,6 +120,8 @@ final class S3Factory {
 
         String scheme = insecure ? "http" : "https";
         URI uri = URI.create(scheme + "://" + endpoint);
+        SdkHttpClient httpClient = httpClient(http);
+        boolean crossRegion = !explicitRegion && awsHost;
         S3Client client = S3Client.builder()
                 .endpointOverride(uri)
                 .region(Region.of(region))
@@ -127,9 +129,9 @@ final class S3Factory {
                 // Plain bodies (signed over http, unsigned over https) instead of aws-chunked: parts are
                 // replayable from memory anyway, and some S3-compatible stores reject aws-chunked.
                 .serviceConfiguration(s -> s.chunkedEncodingEnabled(false))
-                .crossRegionAccessEnabled(!explicitRegion && awsHost)
+                .crossRegionAccessEnabled(crossRegion)
                 .credentialsProvider(credentials)
-                .httpClient(httpClient(http))
+                .httpClient(httpClient)
                 // Third-party S3 stores often lack the newer flexible checksums.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
@@ -137,8 +139,12 @@ final class S3Factory {
                 .build();
         S3Bucket.Options options = new S3Bucket.Options(partSize, c.bool("disable_multipart", false),
                 listVersion.equals("v1"), sse, Map.copyOf(metadata), storageClass);
+        // Range reads, the store gateway's hot path, skip the SDK's request pipeline when a GET
+        // needs nothing but the range; everything else goes through the SDK.
+        RangeReader ranges = pathStyle && !crossRegion && sse.customerKey() == null
+                ? new RangeReader(httpClient, uri, region, credentials) : null;
         S3Bucket b = new S3Bucket(client, bucket, uri.toString(), options,
-                Retrier.fromConfig(maxRetries, S3Bucket::isTransient, sleeper));
+                Retrier.fromConfig(maxRetries, S3Bucket::isTransient, sleeper), ranges);
         if (checkBucket) {
             try {
                 b.checkBucket();

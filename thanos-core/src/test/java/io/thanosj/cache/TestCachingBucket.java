@@ -70,6 +70,38 @@ class TestCachingBucket {
     }
 
     @Test
+    void cachedRangeBytesAnswersOnlyFromTheCache() {
+        Bucket b = bucket("");
+        assertThat(b.cachedRangeBytes(CHUNKS, 1500, 3000)).as("nothing cached yet").isNull();
+        assertThat(b.getRangeBytes(CHUNKS, 1000, 2000)).isEqualTo(slice(data, 1000, 2000));
+        inner.calls.clear();
+        assertThat(b.cachedRangeBytes(CHUNKS, 1500, 1400)).isEqualTo(slice(data, 1500, 1400));
+        assertThat(b.cachedRangeBytes(CHUNKS, 1500, 3000)).as("one sub-range missing").isNull();
+        assertThat(b.cachedRangeBytes("01HBLOCK/index", 0, 10)).as("not a chunk file").isNull();
+        assertThat(inner.calls).as("never reads the bucket").isEmpty();
+        assertThat(b.getRangeBytes(CHUNKS, data.length - 500, 1000)).isEqualTo(slice(data, data.length - 500, 500));
+        assertThat(b.cachedRangeBytes(CHUNKS, data.length - 500, 1000)).as("cut at the end").isEqualTo(slice(data, data.length - 500, 500));
+        assertThat(registry.get("thanos.store.bucket.cache.operation.hits").tag("operation", "get_range").counter().count())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void chunkFileAttributesAreParsedOncePerTtl() {
+        Bucket b = bucket("chunk_object_attrs_ttl: 1h\n");
+        for (int i = 0; i < 20; i++) {
+            b.getRangeBytes(CHUNKS, i * 100L, 50);
+            assertThat(b.attributes(CHUNKS).size()).isEqualTo(data.length);
+        }
+        assertThat(inner.count("attributes " + CHUNKS)).isEqualTo(1);
+        double before = registry.get("thanos.cache.inmemory.requests").tag("name", "caching-bucket").counter().count();
+        for (int i = 0; i < 5; i++) {
+            b.attributes(CHUNKS);
+        }
+        assertThat(registry.get("thanos.cache.inmemory.requests").tag("name", "caching-bucket").counter().count())
+                .as("parsed attributes are kept, not fetched from the cache backend again").isEqualTo(before);
+    }
+
+    @Test
     void missingSubrangesAreMergedIntoAtMostMaxRequests() throws Exception {
         Bucket b = bucket("max_chunks_get_range_requests: 2\n");
         // Warm every other sub-range so that a wide read has many holes.

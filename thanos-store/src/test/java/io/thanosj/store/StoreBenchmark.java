@@ -171,7 +171,7 @@ public final class StoreBenchmark {
                 // (a store gateway that has been running for a while has compiled its read paths): one
                 // without caches, so that every run goes through the bucket reads that cold runs take,
                 // then one with both caches for the cache paths.
-                int warmup = Integer.getInteger("bench.warmup", 3);
+                int warmup = WARMUP_ROUNDS;
                 String[][] warmStores = {{"--data-dir=" + tmp.resolve("warmup-nocache"), "--index-cache-size=0B"},
                     {"--data-dir=" + tmp.resolve("warmup-cached"), CACHING_BUCKET}};
                 for (String[] extra : warmStores) {
@@ -273,6 +273,12 @@ public final class StoreBenchmark {
     /** The caching bucket of the "+chunk $" store: Thanos's chunk sub-range caching, in memory. */
     static final String CACHING_BUCKET =
             "--store.caching-bucket.config=type: IN-MEMORY\nconfig:\n  max_size: 1GB\n  max_item_size: 16MB\n";
+    /**
+     * JIT warm-up rounds of all queries per throwaway store. A store gateway in production serves
+     * many queries, so its steady state is what counts; three rounds left parts of the read path
+     * (and the querier) interpreted or at C1, which made both cold and warm figures measure the JIT.
+     */
+    static final int WARMUP_ROUNDS = Integer.getInteger("bench.warmup", 10);
     /** Warm runs per query; the median is reported. */
     static final int WARM_RUNS = Integer.getInteger("bench.runs", 7);
 
@@ -332,7 +338,8 @@ public final class StoreBenchmark {
     static void print(Results p, Results c) {
         System.out.println();
         System.out.println("range queries over 6h, step 60s; cold = first run on a fresh store (caches empty, index-headers"
-                + " not yet mapped, JIT warm), warm = median of " + WARM_RUNS + " with the default in-memory index cache,"
+                + " not yet mapped, JIT warmed by " + WARMUP_ROUNDS + " rounds of the queries on throwaway stores, -Dbench.warmup),"
+                + " warm = median of " + WARM_RUNS + " with the default in-memory index cache,"
                 + " +chunk $ = warm with an in-memory caching bucket too; KiB and rq = bytes read and range requests to the"
                 + " bucket per run");
         System.out.printf("%-92s %9s %9s %9s %9s %10s %9s %9s %7s %7s %8s %s%n", "query", "prom cold", "ours cold", "prom warm",

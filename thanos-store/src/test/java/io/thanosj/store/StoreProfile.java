@@ -21,7 +21,11 @@ import java.util.concurrent.TimeUnit;
  * on a fresh store, then the median of {@code -Dprofile.runs} warm runs, split into time spent in
  * the store's Series calls and the rest (querier, engine, HTTP), with bucket requests per run.
  * Run under JFR to see where a query spends its time. Arguments: instances, then query indexes
- * of {@link StoreBenchmark#QUERIES} (all when none).
+ * of {@link StoreBenchmark#QUERIES} (all when none). {@code -Dprofile.coldRuns=N}: each query's
+ * cold run on N fresh stores (median and minimum), after one other query, or with
+ * {@code -Dprofile.coldAfterAll=true} after the queries before it in the benchmark's order (the
+ * caches the benchmark's cold run finds); {@code -Dprofile.cb=} (empty) for no caching bucket, as
+ * in the benchmark's cold column.
  */
 public final class StoreProfile {
     public static void main(String[] args) throws Exception {
@@ -79,7 +83,7 @@ public final class StoreProfile {
                 int coldRuns = Integer.getInteger("profile.coldRuns", 0);
                 if (coldRuns > 0) {
                     // Each query first on a fresh store (empty caches, index-headers on disk but not mapped).
-                    System.out.printf("%-3s %9s %9s %7s%n", "q", "cold ms", "store ms", "rq");
+                    System.out.printf("%-3s %9s %9s %9s %9s %7s%n", "q", "cold ms", "min ms", "store ms", "min ms", "rq");
                     for (int i : which) {
                         double[] c = new double[coldRuns];
                         double[] st = new double[coldRuns];
@@ -90,7 +94,15 @@ public final class StoreProfile {
                                 store.awaitReady(Duration.ofMinutes(1));
                                 // A query on other series first, as in the benchmark where the store and
                                 // querier have answered earlier queries before this one runs cold.
-                                millis(q.url(), path(i == 8 ? 6 : 8));
+                                // With -Dprofile.coldAfterAll, the queries before it in the benchmark's order,
+                                // as the benchmark's cold run of this query finds the store's caches.
+                                if (Boolean.getBoolean("profile.coldAfterAll")) {
+                                    for (int j = 0; j < i; j++) {
+                                        millis(q.url(), path(j));
+                                    }
+                                } else {
+                                    millis(q.url(), path(i == 8 ? 6 : 8));
+                                }
                                 double r0 = requests(store);
                                 double s0 = storeMillis(store);
                                 c[k] = millis(q.url(), path(i));
@@ -98,7 +110,8 @@ public final class StoreProfile {
                                 rq += requests(store) - r0;
                             }
                         }
-                        System.out.printf("%-3d %9.2f %9.2f %7.1f%n", i, median(c), median(st), rq / coldRuns);
+                        System.out.printf("%-3d %9.2f %9.2f %9.2f %9.2f %7.1f%n", i, median(c), min(c), median(st), min(st),
+                                rq / coldRuns);
                     }
                     return;
                 }
@@ -251,6 +264,14 @@ public final class StoreProfile {
 
     private static double requests(StoreE2E.Store s) {
         return s.counter("thanos.objstore.bucket.operations", "operation", "get_range");
+    }
+
+    private static double min(double[] v) {
+        double m = Double.MAX_VALUE;
+        for (double x : v) {
+            m = Math.min(m, x);
+        }
+        return m;
     }
 
     private static double median(double[] v) {

@@ -160,7 +160,32 @@ final class BlockSeriesSet implements SeriesSet {
         this.aggregates = aggregates;
         this.limits = limits;
         this.executor = executor;
-        this.selection = OnceTask.submit(this::select, executor);
+        this.selection = OnceTask.submit(this::select, executor, this::fetchFirst);
+    }
+
+    /**
+     * Runs the selection on the calling thread (the consumer's) unless a pool thread has taken it:
+     * on a busy machine a pool thread can take milliseconds to be scheduled, while the consumer
+     * would only wait for it.
+     */
+    void help() {
+        selection.tryRun();
+    }
+
+    /**
+     * On the pool thread that made the selection: reads of the first batch that no other pool
+     * thread has taken yet, rather than going idle while others are woken for them.
+     */
+    private void fetchFirst() {
+        Selection s;
+        try {
+            s = selection.future().getNow(null);
+        } catch (RuntimeException e) {
+            return; // the consumer gets the failure from join()
+        }
+        if (s != null && s.first != null && s.first.fetch != null && !closed) {
+            s.first.fetch.help();
+        }
     }
 
     /** Completes when the selection phase is done (successfully or not); for the get-all timing. */

@@ -393,7 +393,7 @@ public final class BucketStore implements StoreServer, AutoCloseable {
             long start = System.nanoTime();
             CompletableFuture.allOf(parts.stream().map(BlockSeriesSet::selected).toArray(CompletableFuture[]::new))
                     .whenComplete((v, e) -> metrics.seriesGetAllDuration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
-            return new Gated(SeriesSets.merge(parts, r.getLimit()));
+            return new Gated(SeriesSets.merge(parts, r.getLimit()), parts);
         } catch (RuntimeException e) {
             parts.forEach(BlockSeriesSet::close);
             release();
@@ -411,16 +411,27 @@ public final class BucketStore implements StoreServer, AutoCloseable {
     /** Releases the concurrency slot once, when the merged stream is closed or exhausted. */
     private final class Gated implements SeriesSet {
         private final SeriesSet in;
+        private final List<BlockSeriesSet> parts;
         private final long start = System.nanoTime();
+        private boolean started;
         private boolean released;
         private long series;
 
-        Gated(SeriesSet in) {
+        Gated(SeriesSet in, List<BlockSeriesSet> parts) {
             this.in = in;
+            this.parts = parts;
         }
 
         @Override
         public boolean next() {
+            if (!started) {
+                started = true;
+                // The merge needs every block's first series: take the selections no pool thread
+                // has started, last submitted first (the pool picks them up in submission order).
+                for (int i = parts.size() - 1; i >= 0; i--) {
+                    parts.get(i).help();
+                }
+            }
             boolean ok;
             try {
                 ok = in.next();

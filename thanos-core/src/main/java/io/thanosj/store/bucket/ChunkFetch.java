@@ -87,6 +87,16 @@ final class ChunkFetch {
         return i;
     }
 
+    /**
+     * Runs the reads no pool thread has taken yet on the calling thread, which must not be the
+     * one consuming the chunks (a large read then streams to it from here).
+     */
+    void help() {
+        for (int i = 0; i < reads.size() && !cancelled; i++) {
+            reads.get(i).tryRun();
+        }
+    }
+
     /** Stops the partition reads at their next step; waiting readers are not woken. */
     void cancel() {
         cancelled = true;

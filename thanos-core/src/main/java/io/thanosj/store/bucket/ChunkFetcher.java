@@ -41,6 +41,13 @@ final class ChunkFetcher {
     static final int READ_STEP = 128 * 1024;
     private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
+    /** Partitions of at most this many chunks and bytes are decoded by the caller when cached. */
+    static final int INLINE_MAX_CHUNKS = 256;
+    static final long INLINE_MAX_BYTES = 1 << 20;
+
+    /** One partition of a segment file, {@code segStart} being its segment's first index in the sorted order. */
+    private record PartRead(int seg, int segStart, GapPartitioner.Part part) {}
+
     private final BucketBlock block;
     private final QueryLimits limits;
     private final List<Aggr> aggregates;
@@ -80,7 +87,7 @@ final class ChunkFetcher {
                 order[i] = boxed[i];
             }
         }
-        List<Runnable> tasks = new ArrayList<>();
+        List<PartRead> reads = new ArrayList<>();
         long size = 0;
         int i = 0;
         while (i < n) {
@@ -104,16 +111,39 @@ final class ChunkFetcher {
             });
             for (GapPartitioner.Part p : parts) {
                 size += p.length();
-                for (int k = p.from(); k < p.to(); k++) {
-                    f.readOf[order[segStart + k]] = tasks.size();
-                }
-                f.readSizes.add(p.length());
-                tasks.add(() -> readPartition(f, seg, p, order, segStart, refs, mints, maxts, from));
+                reads.add(new PartRead(seg, segStart, p));
             }
             i = j;
         }
         limits.reserveBytes(size, "chunks");
         block.metrics.chunksFetchedBytes.increment(size);
+        List<Runnable> tasks = new ArrayList<>(reads.size());
+        for (PartRead r : reads) {
+            GapPartitioner.Part p = r.part;
+            // A small partition held whole by a cache in front of the bucket is decoded here:
+            // handing it to a pool thread would cost more than decoding it.
+            if (p.to() - p.from() <= INLINE_MAX_CHUNKS && p.length() <= INLINE_MAX_BYTES) {
+                byte[] buf = block.bkt.cachedRangeBytes(file(r.seg), p.start(), (int) p.length());
+                if (buf != null) {
+                    try {
+                        decode(f, buf, buf.length, r.seg, p, order, r.segStart, refs, mints, maxts, from);
+                    } catch (RuntimeException e) {
+                        f.started(1);
+                        f.finished(e);
+                        return f;
+                    }
+                    continue;
+                }
+            }
+            for (int k = p.from(); k < p.to(); k++) {
+                f.readOf[order[r.segStart + k]] = tasks.size();
+            }
+            f.readSizes.add(p.length());
+            tasks.add(() -> readPartition(f, r.seg, p, order, r.segStart, refs, mints, maxts, from));
+        }
+        if (tasks.isEmpty()) {
+            return f;
+        }
         f.started(tasks.size());
         for (Runnable t : tasks) {
             f.reads.add(OnceTask.submit(() -> {
@@ -144,11 +174,7 @@ final class ChunkFetcher {
         int k = p.from();
         if (block.bkt.buffersRanges(name)) {
             byte[] buf = block.bkt.getRangeBytes(name, p.start(), len);
-            for (; k < p.to(); k++) {
-                int idx = order[segStart + k];
-                long off = ChunkSegments.offset(refs[from + idx]);
-                f.out[idx] = chunk(buf, buf.length, (int) (off - p.start()), seg, off, mints[from + idx], maxts[from + idx]);
-            }
+            decode(f, buf, buf.length, seg, p, order, segStart, refs, mints, maxts, from);
             f.published();
             return;
         }
@@ -184,6 +210,16 @@ final class ChunkFetcher {
         } catch (IOException e) {
             throw new ThanosException(io.thanosj.model.ErrorCode.UNAVAILABLE, "read " + name + " range [" + p.start() + ", "
                     + p.end() + ") from bucket " + block.bkt.name() + ": " + e, e);
+        }
+    }
+
+    /** Decodes the chunks of partition {@code p} from its bytes {@code buf[0..limit)} into {@code f.out}. */
+    private void decode(ChunkFetch f, byte[] buf, int limit, int seg, GapPartitioner.Part p, int[] order, int segStart,
+            long[] refs, long[] mints, long[] maxts, int from) {
+        for (int k = p.from(); k < p.to(); k++) {
+            int idx = order[segStart + k];
+            long off = ChunkSegments.offset(refs[from + idx]);
+            f.out[idx] = chunk(buf, limit, (int) (off - p.start()), seg, off, mints[from + idx], maxts[from + idx]);
         }
     }
 

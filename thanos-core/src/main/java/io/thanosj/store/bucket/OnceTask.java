@@ -23,9 +23,22 @@ final class OnceTask<T> {
 
     /** Submits {@code work} to {@code executor}; a rejected submission leaves it to {@link #join()}. */
     static <T> OnceTask<T> submit(Supplier<T> work, Executor executor) {
+        return submit(work, executor, null);
+    }
+
+    /**
+     * As {@link #submit(Supplier, Executor)}; when a pool thread runs the work, it then runs
+     * {@code then} (if not null), so that the thread already awake goes on with follow-up work
+     * instead of waking another one for it.
+     */
+    static <T> OnceTask<T> submit(Supplier<T> work, Executor executor, Runnable then) {
         OnceTask<T> t = new OnceTask<>(work);
         try {
-            executor.execute(t::tryRun);
+            executor.execute(then == null ? t::tryRun : () -> {
+                if (t.tryRun()) {
+                    then.run();
+                }
+            });
         } catch (RuntimeException e) {
             // Shutting down: the caller runs it.
         }

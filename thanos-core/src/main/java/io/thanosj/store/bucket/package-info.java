@@ -13,8 +13,12 @@
  *   <li>A Series call expands postings, then reads series entries and chunks with range reads
  *       whose nearby ranges are merged by a gap partitioner, through the index cache; each block's
  *       series are streamed and merged. Chunks are decoded as their bytes arrive, so a series
- *       goes out as soon as its own chunks are in; work that no pool thread has started yet runs
- *       on the thread waiting for it ({@code OnceTask}).</li>
+ *       goes out as soon as its own chunks are in. Threads are handed work as little as possible
+ *       (on a busy machine a hand-off costs milliseconds): work that no pool thread has started
+ *       yet runs on the thread waiting for it ({@code OnceTask}), the calling thread takes block
+ *       selections the pool has not started, the thread that made a selection goes on with its
+ *       chunk reads, and small chunk ranges a caching bucket holds are decoded where they are
+ *       asked for.</li>
  * </ul>
  * Limits on series, samples and bytes fail a call with {@code RESOURCE_EXHAUSTED} before the data
  * is fetched. Errors are {@link io.thanosj.model.ThanosException}s naming block, file and offset.

@@ -381,6 +381,24 @@ class TestBucketStore {
     }
 
     @Test
+    void withBothCachesRepeatedQueriesReadNothingFromTheBucket() {
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        Bucket cb = io.thanosj.cache.CachingBucket.fromYaml("type: IN-MEMORY\nconfig:\n  max_size: 64MB\n  max_item_size: 16MB\n",
+                bkt, reg);
+        try (BucketStore s = store(cb, tmp.resolve("data-cb"), reg, b -> b.indexCache(IndexCaches.inMemory(64 << 20, reg)))) {
+            for (List<Matcher> q : QUERIES) {
+                SeriesRequest r = req(H, 3 * H, q.toArray(new Matcher[0]));
+                List<String> want = expected(r);
+                assertThat(render(s.series(r))).as("cold " + q).isEqualTo(want);
+                bkt.calls.clear();
+                // Cached chunk ranges are decoded by the thread making the selection.
+                assertThat(render(s.series(r))).as("warm " + q).isEqualTo(want);
+                assertThat(bkt.calls).as("warm " + q).noneMatch(c -> c.contains("/index") || c.contains("/chunks/"));
+            }
+        }
+    }
+
+    @Test
     void restartReusesIndexHeadersAndLazyHeadersLoadAndUnload() throws Exception {
         Path dir = tmp.resolve("data-r");
         SimpleMeterRegistry reg1 = new SimpleMeterRegistry();

@@ -41,6 +41,20 @@ class TestOnceTask {
     }
 
     @Test
+    void thePoolThreadThatRanTheWorkGoesOnWithTheFollowUp() {
+        List<Runnable> queued = new ArrayList<>();
+        AtomicInteger then = new AtomicInteger();
+        OnceTask<Integer> byPool = OnceTask.submit(() -> 1, queued::add, then::incrementAndGet);
+        queued.get(0).run();
+        assertThat(byPool.join()).isEqualTo(1);
+        assertThat(then).hasValue(1);
+        OnceTask<Integer> byCaller = OnceTask.submit(() -> 2, queued::add, then::incrementAndGet);
+        assertThat(byCaller.join()).isEqualTo(2);
+        queued.get(1).run();
+        assertThat(then).as("not when the caller ran the work").hasValue(1);
+    }
+
+    @Test
     void aRejectedSubmissionLeavesTheWorkToTheCaller() {
         OnceTask<Integer> t = OnceTask.submit(() -> 42, r -> {
             throw new RejectedExecutionException("shutting down");
