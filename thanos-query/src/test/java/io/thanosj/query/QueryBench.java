@@ -97,7 +97,7 @@ public final class QueryBench {
             // Steady state of a long-running querier: every query runs bench.warmup times on both
             // servers first. Fewer rounds measure the JIT compiling the small queries' code paths
             // (C2 needs some 10k calls of a method), which a querier in service has long done.
-            int warmup = Integer.getInteger("bench.warmup", 10);
+            int warmup = Integer.getInteger("bench.warmup", 20);
             System.out.printf("method: %d warm-up rounds of every query on both servers, then the median of %d runs"
                     + " (after 2 more warm-up calls) per query%n", warmup, runs);
             for (int w = 0; w < warmup; w++) {

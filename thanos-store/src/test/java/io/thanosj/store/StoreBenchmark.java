@@ -277,8 +277,11 @@ public final class StoreBenchmark {
      * JIT warm-up rounds of all queries per throwaway store. A store gateway in production serves
      * many queries, so its steady state is what counts; three rounds left parts of the read path
      * (and the querier) interpreted or at C1, which made both cold and warm figures measure the JIT.
+     * Ten are not enough either: StoreProfile's warm median of one small query
+     * ({@code max_over_time(...{instance="host-42"}[30m])}) went 8.1 → 3.5 → 2.8 ms over its next
+     * 300 runs after ten rounds, and settles at 1.9 ms (C2 compiles a method after some 10k calls).
      */
-    static final int WARMUP_ROUNDS = Integer.getInteger("bench.warmup", 10);
+    static final int WARMUP_ROUNDS = Integer.getInteger("bench.warmup", 30);
     /** Warm runs per query; the median is reported. */
     static final int WARM_RUNS = Integer.getInteger("bench.runs", 7);
 
