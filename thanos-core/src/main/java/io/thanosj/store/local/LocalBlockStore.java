@@ -40,9 +40,20 @@ public final class LocalBlockStore implements StoreServer {
     private final Labels external;
     private final ConcurrentHashMap<List<String>, Boolean> orderKept = new ConcurrentHashMap<>();
 
+    private final boolean cutChunks;
+
     public LocalBlockStore(Block block, Labels external) {
+        this(block, external, true);
+    }
+
+    /**
+     * @param cutChunks whether chunks mostly outside a request's range are cut to it
+     *     ({@link ChunkTrimmer}); without, chunks are sent as stored, as a store gateway sends them
+     */
+    public LocalBlockStore(Block block, Labels external, boolean cutChunks) {
         this.block = Objects.requireNonNull(block, "block");
         this.external = Objects.requireNonNull(external, "external");
+        this.cutChunks = cutChunks;
     }
 
     @Override
@@ -65,7 +76,8 @@ public final class LocalBlockStore implements StoreServer {
         }
         List<String> dropped = request.getWithoutReplicaLabelsList();
         BlockSeriesSet s = block.select(mint, maxt, local, relabel(external, dropped));
-        Streamed streamed = new Streamed(s, block, request.getSkipChunks(), mint, maxt);
+        Streamed streamed = cutChunks ? new Streamed(s, block, request.getSkipChunks(), mint, maxt)
+                : new Streamed(s, block, request.getSkipChunks(), Long.MIN_VALUE, Long.MAX_VALUE);
         if (keepsOrder(dropped)) {
             return streamed;
         }

@@ -71,7 +71,7 @@ class TestBucketStore {
         Block b = Block.open(dir);
         opened.add(b);
         ids.add(b.meta().ulid());
-        reference.add(new LocalBlockStore(b, b.meta().thanos().externalLabels()));
+        reference.add(new LocalBlockStore(b, b.meta().thanos().externalLabels(), false)); // chunks as stored, as the store gateway sends them
     }
 
     @AfterAll
