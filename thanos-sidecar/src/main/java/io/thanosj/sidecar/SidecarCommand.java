@@ -150,8 +150,8 @@ public final class SidecarCommand extends ComponentCommand {
         PrometheusStore store = new PrometheusStore(meta);
         ExecutorService pumps = Executors.newCachedThreadPool(daemon("sidecar-series"));
         rt.onStop(pumps::shutdownNow);
-        rt.grpc().addService(new StoreService(store, pumps));
-        rt.grpc().addService(InfoService.of("sidecar", store));
+        rt.grpc().addInlineService(new StoreService(store, pumps));
+        rt.grpc().addInlineService(InfoService.of("sidecar", store));
 
         Reloader reloader = null;
         Reloader.Options ro = new Reloader.Options(

@@ -265,8 +265,8 @@ public final class StoreCommand extends ComponentCommand {
             return t;
         });
         rt.onStop(pumps::shutdownNow);
-        rt.grpc().addService(new StoreService(bs, pumps));
-        rt.grpc().addService(new InfoService("store", () -> {
+        rt.grpc().addInlineService(new StoreService(bs, pumps));
+        rt.grpc().addInlineService(new InfoService("store", () -> {
             if (!rt.prober().isReady()) {
                 throw new ThanosException(io.thanosj.model.ErrorCode.UNAVAILABLE, "store is not ready: "
                         + rt.prober().notReadyReason());
