@@ -21,6 +21,22 @@ public interface SampleIterator {
     /** Value of the current sample. */
     double v();
 
+    /**
+     * {@link #seek} for iterators that can only step: stays when {@code positioned} on a sample at
+     * or after {@code target}, else steps until one is.
+     */
+    static boolean stepTo(SampleIterator it, boolean positioned, long target) {
+        if (positioned && it.t() >= target) {
+            return true;
+        }
+        while (it.next()) {
+            if (it.t() >= target) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     SampleIterator EMPTY = new SampleIterator() {
         @Override
         public boolean next() {

@@ -72,15 +72,7 @@ final class CounterSeriesIterator implements SampleIterator {
 
     @Override
     public boolean seek(long target) {
-        if (started && t >= target) {
-            return true;
-        }
-        while (next()) {
-            if (t >= target) {
-                return true;
-            }
-        }
-        return false;
+        return SampleIterator.stepTo(this, started, target);
     }
 
     @Override

@@ -57,15 +57,7 @@ final class MergedSampleIterator implements SampleIterator {
         if (done) {
             return false;
         }
-        if (started && t >= ts) {
-            return true;
-        }
-        while (next()) {
-            if (t >= ts) {
-                return true;
-            }
-        }
-        return false;
+        return SampleIterator.stepTo(this, started, ts);
     }
 
     @Override
