@@ -163,7 +163,9 @@ final class StoreE2E {
         });
 
         Querier(int storeGrpcPort) {
-            channel = Grpc.newChannelBuilderForAddress("127.0.0.1", storeGrpcPort, InsecureChannelCredentials.create()).build();
+            // As the querier's endpoint set builds its channels (EndpointSetOptions): no retry layer.
+            channel = Grpc.newChannelBuilderForAddress("127.0.0.1", storeGrpcPort, InsecureChannelCredentials.create())
+                    .disableRetry().build();
             GrpcStoreClient client = new GrpcStoreClient(channel, "127.0.0.1:" + storeGrpcPort, Duration.ZERO);
             // As the querier's endpoint set: the store's Info is asked again every few seconds, not on
             // every Series call (that would add a gRPC round trip to each query).
