@@ -22,24 +22,8 @@ public final class PromJson {
     }
 
     static String formatTimestamp(long ms) {
-        StringBuilder sb = new StringBuilder(20);
-        if (ms < 0) {
-            sb.append('-');
-            ms = -ms;
-        }
-        sb.append(ms / 1000);
-        long frac = ms % 1000;
-        if (frac != 0) {
-            sb.append('.');
-            if (frac < 100) {
-                sb.append('0');
-            }
-            if (frac < 10) {
-                sb.append('0');
-            }
-            sb.append(frac);
-        }
-        return sb.toString();
+        char[] buf = new char[24];
+        return new String(buf, 0, appendTimestamp(ms, buf, 0));
     }
 
     /** Per-thread scratch for the value writers: the longest plain double is some 330 characters, a point 32 more. */
@@ -72,19 +56,16 @@ public final class PromJson {
         g.writeRawValue(buf, 0, p);
     }
 
-    /** Seconds with up to three decimals, as {@link #formatTimestamp}; returns the end. */
+    /** Seconds with up to three decimals, as Prometheus's {@code jsonutil.MarshalTimestamp}; returns the end. */
     static int appendTimestamp(long ms, char[] out, int p) {
+        long sec = ms / 1000;
+        int frac = (int) (ms % 1000);
         if (ms < 0) {
             out[p++] = '-';
-            if (ms == Long.MIN_VALUE) {
-                String s = formatTimestamp(ms).substring(1);
-                s.getChars(0, s.length(), out, p);
-                return p + s.length();
-            }
-            ms = -ms;
+            sec = -sec; // both negative; negating cannot overflow after the division
+            frac = -frac;
         }
-        p = appendDigits(ms / 1000, out, p);
-        int frac = (int) (ms % 1000);
+        p = appendDigits(sec, out, p);
         if (frac != 0) {
             out[p++] = '.';
             if (frac < 100) {
@@ -120,11 +101,6 @@ public final class PromJson {
         char[] buf = SCRATCH.get();
         g.writeString(buf, 0, GoFloatFormat.appendF(v, buf, 0));
         g.writeEndArray();
-    }
-
-    /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}, as Prometheus writes scalar results. */
-    public static String formatValue(double v) {
-        return GoFloatFormat.formatF(v);
     }
 
     /** A vector or matrix sample value as Prometheus 2.42 writes it, see {@link #formatSample(double, char[])}. */

@@ -263,7 +263,6 @@ public final class QueryApi {
         });
     }
 
-
     private static void pair(JsonGenerator g, long t, String v) throws IOException {
         g.writeStartArray();
         PromJson.writeTimestamp(g, t);

@@ -62,6 +62,9 @@ public final class CachingBucket implements Bucket {
 
     private record Attrs(ObjectAttributes attributes, long expiresAtNanos) {}
 
+    /** How long parsed attributes are kept (the attributes TTL; 0 keeps none). */
+    private final long parsedAttrsTtlNanos;
+
     /** Parsed attributes held at most: blocks come and go, their entries are dropped in bulk. */
     static final int MAX_PARSED_ATTRS = 4096;
 
@@ -69,6 +72,10 @@ public final class CachingBucket implements Bucket {
         this.inner = Objects.requireNonNull(inner, "inner");
         this.cache = Objects.requireNonNull(cache, "cache");
         this.cfg = cfg;
+        // A TTL of centuries would overflow nanoseconds; a few decades is as good as forever.
+        Duration forever = Duration.ofDays(36_500);
+        this.parsedAttrsTtlNanos = cfg.attrsTtl.isNegative() ? 0
+                : (cfg.attrsTtl.compareTo(forever) > 0 ? forever : cfg.attrsTtl).toNanos();
         this.iterHash = configHash;
         String[][] ops = {{"get_range", "chunks"}, {"attributes", "chunks"}, {"exists", "metafile"},
             {"get", "metafile"}, {"iter", "blocks-iter"}};
@@ -252,12 +259,12 @@ public final class CachingBucket implements Bucket {
         if (count) {
             request("attributes");
         }
-        Attrs memo = parsedAttrs.get(name);
-        if (memo != null && System.nanoTime() - memo.expiresAtNanos < 0) {
+        ObjectAttributes memo = parsed(name);
+        if (memo != null) {
             if (count) {
                 hit("attributes", 1);
             }
-            return memo.attributes;
+            return memo;
         }
         String key = "attrs:" + name;
         byte[] cached = cache.fetch(List.of(key)).get(key);
@@ -284,15 +291,19 @@ public final class CachingBucket implements Bucket {
     }
 
     private void remember(String name, ObjectAttributes a) {
-        if (cfg.attrsTtl.isZero() || cfg.attrsTtl.isNegative()) {
+        if (parsedAttrsTtlNanos == 0) {
             return;
         }
         if (parsedAttrs.size() >= MAX_PARSED_ATTRS) {
             parsedAttrs.clear();
         }
-        // A TTL of centuries would overflow nanoseconds; a few decades is as good as forever.
-        long ttl = cfg.attrsTtl.compareTo(Duration.ofDays(36_500)) > 0 ? Duration.ofDays(36_500).toNanos() : cfg.attrsTtl.toNanos();
-        parsedAttrs.put(name, new Attrs(a, System.nanoTime() + ttl));
+        parsedAttrs.put(name, new Attrs(a, System.nanoTime() + parsedAttrsTtlNanos));
+    }
+
+    /** The attributes parsed earlier for {@code name} while their TTL lasts, else null. */
+    private ObjectAttributes parsed(String name) {
+        Attrs memo = parsedAttrs.get(name);
+        return memo != null && System.nanoTime() - memo.expiresAtNanos < 0 ? memo.attributes : null;
     }
 
     @Override
@@ -326,11 +337,11 @@ public final class CachingBucket implements Bucket {
         if (offset < 0 || length <= 0 || !isChunkFile(name)) {
             return null;
         }
-        Attrs memo = parsedAttrs.get(name);
-        if (memo == null || System.nanoTime() - memo.expiresAtNanos >= 0) {
+        ObjectAttributes memo = parsed(name);
+        if (memo == null) {
             return null;
         }
-        long size = memo.attributes.size();
+        long size = memo.size();
         if (offset >= size) {
             return null;
         }

@@ -44,9 +44,14 @@ public final class LabelsBuilder {
         if (value == null || value.isEmpty()) {
             return delete(name);
         }
+        return put(Labels.intern(name), Labels.intern(value));
+    }
+
+    /** Sets a label whose (non-empty) strings are interned already. */
+    private LabelsBuilder put(String name, String value) {
         int i = find(name);
         if (i >= 0) {
-            kv[i + 1] = Labels.intern(value);
+            kv[i + 1] = value;
             return this;
         }
         int at = -(i + 1);
@@ -54,8 +59,8 @@ public final class LabelsBuilder {
             kv = Arrays.copyOf(kv, kv.length * 2);
         }
         System.arraycopy(kv, at, kv, at + 2, n - at);
-        kv[at] = Labels.intern(name);
-        kv[at + 1] = Labels.intern(value);
+        kv[at] = name;
+        kv[at + 1] = value;
         n += 2;
         return this;
     }
@@ -103,21 +108,7 @@ public final class LabelsBuilder {
      */
     public LabelsBuilder setAll(Labels ls) {
         for (int j = 0, m = ls.size(); j < m; j++) {
-            String name = ls.name(j);
-            String value = ls.value(j);
-            int i = find(name);
-            if (i >= 0) {
-                kv[i + 1] = value;
-                continue;
-            }
-            int at = -(i + 1);
-            if (n + 2 > kv.length) {
-                kv = Arrays.copyOf(kv, kv.length * 2);
-            }
-            System.arraycopy(kv, at, kv, at + 2, n - at);
-            kv[at] = name;
-            kv[at + 1] = value;
-            n += 2;
+            put(ls.name(j), ls.value(j));
         }
         return this;
     }

@@ -45,8 +45,8 @@ final class RangeReader implements AutoCloseable {
     }
 
     /**
-     * The body of {@code GET /bucket/name} with {@code Range: range}; the caller closes it. 416
-     * (offset past the end) reads as empty.
+     * The body of {@code GET /bucket/name} with {@code Range: range}; the caller closes it. Any
+     * other status than 200 or 206 (416 too, which {@link S3Bucket} reads as empty) is thrown.
      */
     InputStream get(String bucket, String name, String range) {
         SdkHttpFullRequest req = SdkHttpFullRequest.builder()
@@ -82,9 +82,6 @@ final class RangeReader implements AutoCloseable {
             } catch (IOException e) {
                 // The status alone says enough.
             }
-        }
-        if (status == 416) {
-            return InputStream.nullInputStream();
         }
         Matcher m = ERROR_CODE.matcher(text);
         String code = m.find() ? m.group(1) : null;

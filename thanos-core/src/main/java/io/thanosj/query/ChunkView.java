@@ -1,6 +1,7 @@
 package io.thanosj.query;
 
 import io.thanosj.proto.storepb.Aggr;
+import io.thanosj.store.Dedup;
 import java.util.List;
 import java.util.Set;
 
@@ -19,8 +20,6 @@ enum ChunkView {
     MAX(List.of(Aggr.MAX)),
     /** Running counter totals: counter resets applied across the chunks (see {@link CounterSeriesIterator}). */
     COUNTER(List.of(Aggr.COUNTER));
-
-    private static final Set<String> COUNTER_FUNCTIONS = Set.of("increase", "rate", "irate", "resets", "xincrease", "xrate");
 
     /** Functions that need two samples in their range: a coarser resolution than half the range gives them nothing. */
     private static final Set<String> TWO_SAMPLE_FUNCTIONS = Set.of("rate", "irate", "increase", "delta", "idelta", "deriv",
@@ -53,7 +52,7 @@ enum ChunkView {
         if (func.startsWith("sum_")) {
             return SUM;
         }
-        if (COUNTER_FUNCTIONS.contains(func)) {
+        if (Dedup.isCounterFunction(func)) {
             return COUNTER;
         }
         return AVERAGE;

@@ -3,6 +3,7 @@ package io.thanosj.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.thanosj.model.GoFloatFormat;
 import io.thanosj.model.ThanosException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -39,14 +40,15 @@ class TestApiParams {
         assertThat(PromJson.formatTimestamp(1435781451005L)).isEqualTo("1435781451.005");
         assertThat(PromJson.formatTimestamp(1000)).isEqualTo("1");
         assertThat(PromJson.formatTimestamp(-1500)).isEqualTo("-1.500");
-        assertThat(PromJson.formatValue(1)).isEqualTo("1");
-        assertThat(PromJson.formatValue(0.1)).isEqualTo("0.1");
-        assertThat(PromJson.formatValue(1e21)).isEqualTo("1000000000000000000000");
-        assertThat(PromJson.formatValue(1.5e-7)).isEqualTo("0.00000015");
-        assertThat(PromJson.formatValue(-2.25)).isEqualTo("-2.25");
-        assertThat(PromJson.formatValue(Double.NaN)).isEqualTo("NaN");
-        assertThat(PromJson.formatValue(Double.NEGATIVE_INFINITY)).isEqualTo("-Inf");
-        assertThat(PromJson.formatValue(Double.POSITIVE_INFINITY)).isEqualTo("+Inf");
+        assertThat(PromJson.formatTimestamp(Long.MIN_VALUE)).isEqualTo("-9223372036854775.808");
+        assertThat(GoFloatFormat.formatF(1)).isEqualTo("1");
+        assertThat(GoFloatFormat.formatF(0.1)).isEqualTo("0.1");
+        assertThat(GoFloatFormat.formatF(1e21)).isEqualTo("1000000000000000000000");
+        assertThat(GoFloatFormat.formatF(1.5e-7)).isEqualTo("0.00000015");
+        assertThat(GoFloatFormat.formatF(-2.25)).isEqualTo("-2.25");
+        assertThat(GoFloatFormat.formatF(Double.NaN)).isEqualTo("NaN");
+        assertThat(GoFloatFormat.formatF(Double.NEGATIVE_INFINITY)).isEqualTo("-Inf");
+        assertThat(GoFloatFormat.formatF(Double.POSITIVE_INFINITY)).isEqualTo("+Inf");
     }
 
     @Test

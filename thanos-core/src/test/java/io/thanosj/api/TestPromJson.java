@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.thanosj.model.GoFloatFormat;
 import java.io.IOException;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Tag;
@@ -38,10 +39,10 @@ class TestPromJson {
 
     @Test
     void scalarsNeverTakeAnExponent() {
-        assertThat(PromJson.formatValue(1e21)).isEqualTo("1000000000000000000000");
-        assertThat(PromJson.formatValue(1e-7)).isEqualTo("0.0000001");
-        assertThat(PromJson.formatValue(5e-324)).isEqualTo("0." + "0".repeat(323) + "5");
-        assertThat(PromJson.formatValue(-Double.MAX_VALUE)).isEqualTo("-17976931348623157" + "0".repeat(292));
+        assertThat(GoFloatFormat.formatF(1e21)).isEqualTo("1000000000000000000000");
+        assertThat(GoFloatFormat.formatF(1e-7)).isEqualTo("0.0000001");
+        assertThat(GoFloatFormat.formatF(5e-324)).isEqualTo("0." + "0".repeat(323) + "5");
+        assertThat(GoFloatFormat.formatF(-Double.MAX_VALUE)).isEqualTo("-17976931348623157" + "0".repeat(292));
     }
 
     @Test

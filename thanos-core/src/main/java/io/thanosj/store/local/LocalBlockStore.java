@@ -39,7 +39,6 @@ public final class LocalBlockStore implements StoreServer {
     private final Block block;
     private final Labels external;
     private final ConcurrentHashMap<List<String>, Boolean> orderKept = new ConcurrentHashMap<>();
-
     private final boolean cutChunks;
 
     public LocalBlockStore(Block block, Labels external) {
@@ -76,8 +75,8 @@ public final class LocalBlockStore implements StoreServer {
         }
         List<String> dropped = request.getWithoutReplicaLabelsList();
         BlockSeriesSet s = block.select(mint, maxt, local, relabel(external, dropped));
-        Streamed streamed = cutChunks ? new Streamed(s, block, request.getSkipChunks(), mint, maxt)
-                : new Streamed(s, block, request.getSkipChunks(), Long.MIN_VALUE, Long.MAX_VALUE);
+        BlockChunks.Columns columns = cutChunks ? new BlockChunks.Columns(mint, maxt) : new BlockChunks.Columns();
+        Streamed streamed = new Streamed(s, block, request.getSkipChunks(), columns);
         if (keepsOrder(dropped)) {
             return streamed;
         }
@@ -160,9 +159,9 @@ public final class LocalBlockStore implements StoreServer {
         private Labels labels;
         private List<AggrChunk> chunks = List.of();
 
-        Streamed(BlockSeriesSet s, Block block, boolean skipChunks, long mint, long maxt) {
+        Streamed(BlockSeriesSet s, Block block, boolean skipChunks, BlockChunks.Columns columns) {
             this.s = s;
-            this.columns = new BlockChunks.Columns(mint, maxt);
+            this.columns = columns;
             this.reader = block.chunks();
             this.skipChunks = skipChunks;
         }

@@ -18,11 +18,7 @@ public final class Decbuf {
     private long base;
     private String name;
     private byte[] scratch = new byte[64];
-    // For checksums of shared buffers, whose position and limit must not change: one duplicate
-    // per buffer seen last and one CRC, reused while the cursor reads the same mapped region.
-    private ByteBuffer dup;
-    private ByteBuffer dupOf;
-    private CRC32C crc;
+    private CRC32C crc; // reused for checksums of the own copy
     // Set while reading a copy in own (resetCopy): varints are then read from the array directly.
     private byte[] a;
     private byte[] own;
@@ -292,19 +288,20 @@ public final class Decbuf {
         return n - other.length;
     }
 
-    /** CRC32C (Castagnoli) of buffer bytes {@code [from, to)}; allocates nothing in steady state. */
+    /**
+     * CRC32C (Castagnoli) of buffer bytes {@code [from, to)}; over the own copy ({@link #resetCopy})
+     * it reads the array and allocates nothing.
+     */
     public int crc32c(int from, int to) {
-        if (dupOf != b) {
-            dup = b.duplicate();
-            dupOf = b;
+        if (a == null) {
+            return crc32c(b, from, to);
         }
         if (crc == null) {
             crc = new CRC32C();
         } else {
             crc.reset();
         }
-        dup.limit(to).position(from);
-        crc.update(dup);
+        crc.update(a, from, to - from);
         return (int) crc.getValue();
     }
 
