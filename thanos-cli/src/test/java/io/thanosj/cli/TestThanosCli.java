@@ -98,6 +98,40 @@ class TestThanosCli {
     void componentsStartAnswerHealthAndStopOnSigterm() throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         for (String c : COMPONENTS) {
+            Started started = startComponent(http, c);
+            Process p = started.process();
+            java.nio.file.Path logFile = started.log();
+            int httpPort = started.httpPort();
+            try {
+                String base = "http://127.0.0.1:" + httpPort;
+                assertThat(started.healthy().statusCode()).as(c).isEqualTo(200);
+                HttpResponse<String> ready = awaitReadiness(http, base + "/-/ready", READY_WITHOUT_DEPENDENCIES.contains(c));
+                // The querier serves at once and the store gateway after its first sync of the (empty)
+                // bucket; components not implemented beyond the runtime, and a sidecar without its
+                // Prometheus, must not claim readiness.
+                assertThat(ready.statusCode()).as(c).isEqualTo(READY_WITHOUT_DEPENDENCIES.contains(c) ? 200 : 503);
+                String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(metrics).as(c).contains("thanos_build_info{", "jvm_memory_used_bytes{", "process_cpu_seconds_total");
+            } finally {
+                p.destroy(); // SIGTERM
+                assertThat(p.waitFor(30, TimeUnit.SECONDS)).as(c + " stops on SIGTERM").isTrue();
+            }
+            String log = java.nio.file.Files.readString(logFile, StandardCharsets.UTF_8);
+            java.nio.file.Files.delete(logFile);
+            assertThat(log).as(c).contains("msg=listening", "msg=\"shutting down\"");
+        }
+    }
+
+    record Started(Process process, java.nio.file.Path log, int httpPort, HttpResponse<String> healthy) {}
+
+    /**
+     * Starts a component on ports that were free a moment ago. Another process may take one of them in
+     * between; a start that fails only because an address is in use is retried on fresh ports, any other
+     * failed start fails the test with the component's log.
+     */
+    private static Started startComponent(HttpClient http, String c) throws Exception {
+        for (int attempt = 1; ; attempt++) {
             int httpPort = freePort();
             List<String> cmd = new ArrayList<>(List.of(javaBin(), "-cp", System.getProperty("java.class.path"),
                     Thanos.class.getName(), c, "--http-address=127.0.0.1:" + httpPort));
@@ -122,24 +156,15 @@ class TestThanosCli {
             java.nio.file.Path logFile = java.nio.file.Files.createTempFile("thanos-" + c, ".log");
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
             try {
-                String base = "http://127.0.0.1:" + httpPort;
-                HttpResponse<String> healthy = awaitUp(http, base + "/-/healthy", p);
-                assertThat(healthy.statusCode()).as(c).isEqualTo(200);
-                HttpResponse<String> ready = awaitReadiness(http, base + "/-/ready", READY_WITHOUT_DEPENDENCIES.contains(c));
-                // The querier serves at once and the store gateway after its first sync of the (empty)
-                // bucket; components not implemented beyond the runtime, and a sidecar without its
-                // Prometheus, must not claim readiness.
-                assertThat(ready.statusCode()).as(c).isEqualTo(READY_WITHOUT_DEPENDENCIES.contains(c) ? 200 : 503);
-                String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
-                assertThat(metrics).as(c).contains("thanos_build_info{", "jvm_memory_used_bytes{", "process_cpu_seconds_total");
-            } finally {
-                p.destroy(); // SIGTERM
-                assertThat(p.waitFor(30, TimeUnit.SECONDS)).as(c + " stops on SIGTERM").isTrue();
+                return new Started(p, logFile, httpPort, awaitUp(http, "http://127.0.0.1:" + httpPort + "/-/healthy", p));
+            } catch (AssertionError e) {
+                p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                String log = java.nio.file.Files.readString(logFile, StandardCharsets.UTF_8);
+                java.nio.file.Files.delete(logFile);
+                if (attempt >= 3 || !log.contains("address already in use")) {
+                    throw new AssertionError(e.getMessage() + "\n" + c + " log:\n" + log, e);
+                }
             }
-            String log = java.nio.file.Files.readString(logFile, StandardCharsets.UTF_8);
-            java.nio.file.Files.delete(logFile);
-            assertThat(log).as(c).contains("msg=listening", "msg=\"shutting down\"");
         }
     }
 
