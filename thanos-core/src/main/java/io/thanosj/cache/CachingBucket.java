@@ -62,6 +62,9 @@ public final class CachingBucket implements Bucket {
 
     private record Attrs(ObjectAttributes attributes, long expiresAtNanos) {}
 
+    /** Chunk file sizes from {@link #knownSize}: what a range read needs of the attributes. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> knownSizes = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** How long parsed attributes are kept (the attributes TTL; 0 keeps none). */
     private final long parsedAttrsTtlNanos;
 
@@ -300,6 +303,27 @@ public final class CachingBucket implements Bucket {
         parsedAttrs.put(name, new Attrs(a, System.nanoTime() + parsedAttrsTtlNanos));
     }
 
+    @Override
+    public void knownSize(String name, long size) {
+        if (!isChunkFile(name) || size <= 0) {
+            return;
+        }
+        if (knownSizes.size() >= MAX_PARSED_ATTRS) {
+            knownSizes.clear();
+        }
+        knownSizes.put(name, size);
+    }
+
+    /** The object's size without a bucket request when it is known, else -1. */
+    private long sizeIfKnown(String name) {
+        ObjectAttributes memo = parsed(name);
+        if (memo != null) {
+            return memo.size();
+        }
+        Long known = knownSizes.get(name);
+        return known == null ? -1 : known;
+    }
+
     /** The attributes parsed earlier for {@code name} while their TTL lasts, else null. */
     private ObjectAttributes parsed(String name) {
         Attrs memo = parsedAttrs.get(name);
@@ -337,12 +361,8 @@ public final class CachingBucket implements Bucket {
         if (offset < 0 || length <= 0 || !isChunkFile(name)) {
             return null;
         }
-        ObjectAttributes memo = parsed(name);
-        if (memo == null) {
-            return null;
-        }
-        long size = memo.size();
-        if (offset >= size) {
+        long size = sizeIfKnown(name);
+        if (size < 0 || offset >= size) {
             return null;
         }
         long len = Math.min(length, size - offset);
@@ -379,7 +399,10 @@ public final class CachingBucket implements Bucket {
     private byte[] cachedRange(String name, long offset, long length) {
         request("get_range");
         requestedBytes.increment(length);
-        long size = cachedAttributes(name, false).size();
+        long size = sizeIfKnown(name);
+        if (size < 0) {
+            size = cachedAttributes(name, false).size();
+        }
         if (offset >= size) {
             return new byte[0];
         }

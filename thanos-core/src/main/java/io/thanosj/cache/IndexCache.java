@@ -50,6 +50,16 @@ public interface IndexCache {
     /** Stores the series entry at byte {@code offset} of the block's index. */
     void storeSeries(String blockId, long offset, byte[] value);
 
+    /**
+     * Stores {@code values[i]} as the series entry at {@code offsets[i]}, for {@code i < n}: the
+     * entries of one range read in one call.
+     */
+    default void storeSeries(String blockId, long[] offsets, byte[][] values, int n) {
+        for (int i = 0; i < n; i++) {
+            storeSeries(blockId, offsets[i], values[i]);
+        }
+    }
+
     /** Entries for {@code offsets[from..to)}. */
     byte[][] fetchSeries(String blockId, long[] offsets, int from, int to);
 }

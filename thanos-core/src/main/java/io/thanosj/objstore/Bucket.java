@@ -75,6 +75,14 @@ public interface Bucket extends Closeable {
         return null;
     }
 
+    /**
+     * The size of object {@code name} as the caller learned it elsewhere (a block's meta.json
+     * lists its files with their sizes). A cache in front of the bucket that keys ranges by the
+     * object's size may then skip asking the bucket for it, a round trip before the first read of
+     * each chunk file. Buckets that need no sizes ignore it.
+     */
+    default void knownSize(String name, long size) {}
+
     /** Whether an object (not a directory) named {@code name} exists. */
     boolean exists(String name);
 

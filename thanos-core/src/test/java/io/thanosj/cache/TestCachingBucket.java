@@ -70,6 +70,34 @@ class TestCachingBucket {
     }
 
     @Test
+    void aChunkFileSizeKnownFromTheBlockMetaSavesTheAttributesRequest() throws Exception {
+        Bucket b = bucket("");
+        b.knownSize(CHUNKS, data.length);
+        b.knownSize("01HBLOCK/index", data.length); // not a chunk file: ignored
+        Random r = new Random(5);
+        for (int i = 0; i < 50; i++) {
+            long off = r.nextInt(data.length);
+            long len = 1 + r.nextInt(5000);
+            assertThat(b.getRangeBytes(CHUNKS, off, (int) len)).isEqualTo(slice(data, off, len));
+        }
+        assertThat(b.getRangeBytes(CHUNKS, data.length - 10, 100)).as("clamped at the known end").isEqualTo(slice(data, data.length - 10, 100));
+        assertThat(inner.count("get_range " + CHUNKS)).isPositive();
+        assertThat(inner.count("attributes")).isZero();
+        // The keys are the ones a size from the bucket gives: another caching bucket on the same
+        // cache backend would find them (here: the same bucket answers from the cache alone).
+        inner.calls.clear();
+        assertThat(b.cachedRangeBytes(CHUNKS, data.length - 10, 10)).isEqualTo(slice(data, data.length - 10, 10));
+        assertThat(inner.calls).isEmpty();
+    }
+
+    @Test
+    void withoutAKnownSizeTheFirstReadAsksForTheAttributes() throws Exception {
+        Bucket b = bucket("");
+        assertThat(b.getRangeBytes(CHUNKS, 10, 100)).isEqualTo(slice(data, 10, 100));
+        assertThat(inner.count("attributes " + CHUNKS)).isEqualTo(1);
+    }
+
+    @Test
     void cachedRangeBytesAnswersOnlyFromTheCache() {
         Bucket b = bucket("");
         assertThat(b.cachedRangeBytes(CHUNKS, 1500, 3000)).as("nothing cached yet").isNull();

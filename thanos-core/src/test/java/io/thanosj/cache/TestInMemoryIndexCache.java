@@ -96,4 +96,54 @@ class TestInMemoryIndexCache {
         assertThatThrownBy(() -> new InMemoryIndexCache(10, 20, Set.of(), registry))
                 .isInstanceOf(ThanosException.class).hasMessageContaining("max item size (20) cannot be bigger than overall cache size (10)");
     }
+
+    @Test
+    void aBatchOfSeriesIsStoredAsSingleStoresWouldBe() {
+        long max = 64 * 1024;
+        InMemoryIndexCache c = new InMemoryIndexCache(max, 2000, Set.of(), registry);
+        int n = 200;
+        long[] offsets = new long[n];
+        byte[][] values = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            offsets[i] = i * 16L;
+            values[i] = new byte[i == 7 ? 3000 : 1000]; // one over the item size: skipped
+            values[i][0] = (byte) i;
+        }
+        c.storeSeries("A", offsets, values, n);
+        assertThat(c.weightedSize()).isLessThanOrEqualTo(max);
+        byte[][] got = c.fetchSeries("A", offsets, 0, n);
+        int held = 0;
+        for (int i = 0; i < n; i++) {
+            if (got[i] != null) {
+                held++;
+                assertThat(got[i]).isSameAs(values[i]);
+            }
+        }
+        // Least recently used first: the last entries of the batch are the ones kept.
+        assertThat(got[n - 1]).isSameAs(values[n - 1]);
+        assertThat(got[0]).isNull();
+        assertThat(got[7]).isNull();
+        assertThat(held).isEqualTo((int) (max / (1000 + InMemoryIndexCache.ENTRY_OVERHEAD)));
+        assertThat(counter("thanos.store.index.cache.items.added", "Series")).isEqualTo(n - 1);
+        assertThat(counter("thanos.store.index.cache.items.overflowed", "Series")).isEqualTo(1);
+        assertThat(counter("thanos.store.index.cache.items.evicted", "Series")).isEqualTo(n - 1 - held);
+        assertThat(gauge("thanos.store.index.cache.items", "Series")).isEqualTo(held);
+        assertThat(gauge("thanos.store.index.cache.total.size.bytes", "Series")).isEqualTo((double) c.weightedSize());
+    }
+
+    @Test
+    void aFetchMakesEntriesRecentlyUsed() {
+        long entry = 1000 + InMemoryIndexCache.ENTRY_OVERHEAD;
+        InMemoryIndexCache c = new InMemoryIndexCache(3 * entry, 2000, Set.of(), registry);
+        c.storeSeries("A", 0, new byte[1000]);
+        c.storeSeries("A", 16, new byte[1000]);
+        c.storeSeries("A", 32, new byte[1000]);
+        assertThat(c.fetchSeries("A", new long[] {0}, 0, 1)[0]).isNotNull();
+        c.storeSeries("A", 48, new byte[1000]); // evicts 16, the least recently used, not 0
+        byte[][] got = c.fetchSeries("A", new long[] {0, 16, 32, 48}, 0, 4);
+        assertThat(got[0]).isNotNull();
+        assertThat(got[1]).isNull();
+        assertThat(got[2]).isNotNull();
+        assertThat(got[3]).isNotNull();
+    }
 }

@@ -174,20 +174,25 @@ public final class StoreBenchmark {
                 int warmup = WARMUP_ROUNDS;
                 String[][] warmStores = {{"--data-dir=" + tmp.resolve("warmup-nocache"), "--index-cache-size=0B"},
                     {"--data-dir=" + tmp.resolve("warmup-cached"), CACHING_BUCKET}};
-                for (String[] extra : warmStores) {
-                    try (StoreE2E.Store w = new StoreE2E.Store(with(base, extra)); StoreE2E.Querier q = querier(w)) {
-                        w.awaitReady(Duration.ofMinutes(2));
-                        for (int k = 0; k < warmup; k++) {
+                long w0 = System.nanoTime();
+                int reads = warmObjstoreClient(yaml, dirs.get(0).getFileName() + "/index", Integer.getInteger("bench.objstoreWarmup", 10_000));
+                int rounds;
+                try (StoreE2E.Store nc = new StoreE2E.Store(with(base, warmStores[0]));
+                     StoreE2E.Store ca = new StoreE2E.Store(with(base, warmStores[1]));
+                     StoreE2E.Querier qn = querier(nc); StoreE2E.Querier qc = querier(ca)) {
+                    nc.awaitReady(Duration.ofMinutes(2));
+                    ca.awaitReady(Duration.ofMinutes(2));
+                    rounds = JitSettle.run(warmup, () -> {
+                        for (StoreE2E.Querier q : List.of(qn, qc)) {
                             for (String qry : QUERIES) {
                                 StoreE2E.get(q.url(), path(qry));
                             }
                         }
-                    }
+                    });
                 }
-                long w0 = System.nanoTime();
-                int reads = warmObjstoreClient(yaml, dirs.get(0).getFileName() + "/index", Integer.getInteger("bench.objstoreWarmup", 10_000));
-                System.out.printf("JIT warm-up: %d rounds of the queries through an uncached and a cached store, then %d range"
-                        + " reads through another S3 client in %.1fs%n", warmup, reads, (System.nanoTime() - w0) / 1e9);
+                System.out.printf("JIT warm-up: %d range reads through another S3 client, then %d rounds of the queries through an"
+                        + " uncached and a cached store (at least %d, then until a round spends under %.0f%% of its time compiling)"
+                        + " in %.1fs%n", reads, rounds, warmup, JitSettle.SETTLED * 100, (System.nanoTime() - w0) / 1e9);
                 Results plain;
                 long headers;
                 int blocksLoaded;
@@ -220,6 +225,8 @@ public final class StoreBenchmark {
                         cached = measure(prom.url(), q.url(), store, false);
                     }
                 }
+                coldRuns(plain, with(base, "--data-dir=" + tmp.resolve("store")));
+                coldRuns(cached, with(base, "--data-dir=" + tmp.resolve("store-cb"), CACHING_BUCKET));
                 print(plain, cached);
             }
         }
@@ -303,6 +310,45 @@ public final class StoreBenchmark {
     record Results(double[] promCold, double[] promWarm, double[] oursCold, double[] oursWarm, double[] coldKiB,
                    double[] warmKiB, double[] coldReqs, double[] warmReqs, boolean[] same) {}
 
+    /**
+     * The cold figures: each query alone on a fresh store (empty caches, index-headers on disk but
+     * not mapped, a querier that has discovered the store), {@link #COLD_STORES} times; the median
+     * time and bytes. A single cold run swings by a third with the machine's noise, and running the
+     * queries one after another on one store would let a query find what the queries before it
+     * cached (the first query reads every chunk of {@code http_requests_total}).
+     */
+    static void coldRuns(Results r, String[] args) throws Exception {
+        int n = QUERIES.size();
+        double[][] ms = new double[n][COLD_STORES];
+        double[][] kib = new double[n][COLD_STORES];
+        double[][] rq = new double[n][COLD_STORES];
+        for (int k = 0; k < COLD_STORES; k++) {
+            for (int i = 0; i < n; i++) {
+                try (StoreE2E.Store store = new StoreE2E.Store(args)) {
+                    store.awaitReady(Duration.ofMinutes(2));
+                    try (StoreE2E.Querier q = querier(store)) {
+                        // The querier is long-running and only the store is cold: the HTTP client's
+                        // connection to the querier is opened by a request that reaches no store.
+                        StoreE2E.get(q.url(), "/api/v1/status/buildinfo");
+                        double f0 = fetched(store);
+                        double q0 = requests(store);
+                        ms[i][k] = millis(q.url(), path(QUERIES.get(i)));
+                        kib[i][k] = (fetched(store) - f0) / 1024;
+                        rq[i][k] = requests(store) - q0;
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            r.oursCold[i] = median(ms[i]);
+            r.coldKiB[i] = median(kib[i]);
+            r.coldReqs[i] = median(rq[i]);
+        }
+    }
+
+    /** Fresh stores per query whose cold runs make up the cold figure; see {@link #coldRuns}. */
+    static final int COLD_STORES = Integer.getInteger("bench.coldStores", 5);
+
     static Results measure(String prom, String ours, StoreE2E.Store store, boolean withProm) throws Exception {
         int n = QUERIES.size();
         Results r = new Results(new double[n], new double[n], new double[n], new double[n], new double[n], new double[n],
@@ -340,8 +386,9 @@ public final class StoreBenchmark {
 
     static void print(Results p, Results c) {
         System.out.println();
-        System.out.println("range queries over 6h, step 60s; cold = first run on a fresh store (caches empty, index-headers"
-                + " not yet mapped, JIT warmed by " + WARMUP_ROUNDS + " rounds of the queries on throwaway stores, -Dbench.warmup),"
+        System.out.println("range queries over 6h, step 60s; cold = the query alone on a fresh store (caches empty,"
+                + " index-headers not yet mapped), median over " + COLD_STORES + " fresh stores (-Dbench.coldStores); JIT"
+                + " warmed on throwaway stores until it settles (-Dbench.warmup);"
                 + " warm = median of " + WARM_RUNS + " with the default in-memory index cache,"
                 + " +chunk $ = warm with an in-memory caching bucket too; KiB and rq = bytes read and range requests to the"
                 + " bucket per run");
@@ -352,6 +399,7 @@ public final class StoreBenchmark {
         double[] lw = new double[n];
         double[] lcb = new double[n];
         double[] lcw = new double[n];
+        double[] lcc = new double[n];
         int bad = 0;
         for (int i = 0; i < n; i++) {
             System.out.printf("%-92s %7.1fms %7.1fms %7.1fms %7.1fms %8.1fms %9.1f %9.1f %7.0f %7.1f %8.1f %s%n", QUERIES.get(i),
@@ -361,11 +409,23 @@ public final class StoreBenchmark {
             lw[i] = p.oursWarm[i] / p.promWarm[i];
             lcb[i] = c.oursWarm[i] / p.promWarm[i];
             lcw[i] = p.oursCold[i] / c.oursWarm[i];
+            lcc[i] = c.oursCold[i] / c.oursWarm[i];
             bad += p.same[i] ? 0 : 1;
         }
         System.out.printf("geometric mean of latency ratios (ours / Prometheus 2.42): cold %.2fx, warm %.2fx, warm with in-memory"
-                + " chunk caching bucket %.2fx; ours cold / ours warm with both caches %.2fx; results differing from"
-                + " Prometheus: %d of %d%n", geomean(lc), geomean(lw), geomean(lcb), geomean(lcw), bad, n);
+                + " chunk caching bucket %.2fx; results differing from Prometheus: %d of %d%n", geomean(lc), geomean(lw),
+                geomean(lcb), bad, n);
+        System.out.printf("geometric mean of ours cold / ours warm: both with index cache and caching bucket %.2fx (cold"
+                + " per query: %s); cold with the index cache only / warm with both caches %.2fx%n",
+                geomean(lcc), coldList(c.oursCold), geomean(lcw));
+    }
+
+    private static String coldList(double[] ms) {
+        StringBuilder b = new StringBuilder();
+        for (double v : ms) {
+            b.append(b.length() == 0 ? "" : " ").append(String.format("%.1f", v));
+        }
+        return b.append(" ms").toString();
     }
 
     static double geomean(double[] ratios) {

@@ -2,14 +2,13 @@ package io.thanosj.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
 import io.thanosj.api.QueryApi;
 import io.thanosj.promql.engine.Engine;
 import io.thanosj.promql.engine.EngineOptions;
 import io.thanosj.server.ComponentRuntime;
 import io.thanosj.server.HttpServer;
+import io.thanosj.store.endpoint.EndpointSet;
+import io.thanosj.store.endpoint.EndpointSetOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -149,12 +148,12 @@ final class StoreE2E {
         }
     }
 
-    /** A querier in this JVM: proxy over one store endpoint, PromQL engine and HTTP API. */
+    /**
+     * A querier in this JVM wired as the query component wires it: an endpoint set that asks the
+     * store's Info in the background, the proxy, the PromQL engine and the HTTP API.
+     */
     static final class Querier implements AutoCloseable {
-        static final long INFO_REFRESH_NANOS = 5_000_000_000L;
-        final ManagedChannel channel;
-        private List<StoreTarget> targets;
-        private long targetsAt;
+        final EndpointSet endpoints;
         final HttpServer http;
         final ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "e2e-querier");
@@ -163,28 +162,26 @@ final class StoreE2E {
         });
 
         Querier(int storeGrpcPort) {
-            // As the querier's endpoint set builds its channels (EndpointSetOptions): no retry layer.
-            channel = Grpc.newChannelBuilderForAddress("127.0.0.1", storeGrpcPort, InsecureChannelCredentials.create())
-                    .disableRetry().build();
-            GrpcStoreClient client = new GrpcStoreClient(channel, "127.0.0.1:" + storeGrpcPort, Duration.ZERO);
-            // As the querier's endpoint set: the store's Info is asked again every few seconds, not on
-            // every Series call (that would add a gRPC round trip to each query).
-            ProxyStore proxy = new ProxyStore(() -> targets(client), pool, Limits.NONE);
+            endpoints = new EndpointSet(EndpointSetOptions.builder().endpoints(List.of("127.0.0.1:" + storeGrpcPort)).build());
+            endpoints.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (endpoints.targets().isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("store endpoint not discovered: " + endpoints.status());
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            ProxyStore proxy = new ProxyStore(endpoints::targets, pool, Limits.NONE);
             Engine engine = new Engine(EngineOptions.defaults());
             QueryApi api = new QueryApi(engine, proxy, new QueryApi.Defaults(List.of(), false, Duration.ofMinutes(2)), Map.of(), List::of);
             HttpServer.Builder b = HttpServer.builder();
             api.register(b);
             http = b.build().start("--http-address", "127.0.0.1:0");
-        }
-
-        private List<StoreTarget> targets(GrpcStoreClient client) {
-            synchronized (this) {
-                if (targets == null || System.nanoTime() - targetsAt > INFO_REFRESH_NANOS) {
-                    targets = List.of(new StoreTarget(client.name(), client, client.info()));
-                    targetsAt = System.nanoTime();
-                }
-                return targets;
-            }
         }
 
         String url() {
@@ -194,7 +191,7 @@ final class StoreE2E {
         @Override
         public void close() throws InterruptedException {
             http.close();
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            endpoints.close();
             pool.shutdownNow();
         }
     }

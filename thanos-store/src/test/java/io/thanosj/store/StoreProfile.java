@@ -25,7 +25,10 @@ import java.util.concurrent.TimeUnit;
  * cold run on N fresh stores (median and minimum), after one other query, or with
  * {@code -Dprofile.coldAfterAll=true} after the queries before it in the benchmark's order (the
  * caches the benchmark's cold run finds); {@code -Dprofile.cb=} (empty) for no caching bucket, as
- * in the benchmark's cold column.
+ * in the benchmark's cold column; {@code -Dprofile.coldAlone=true}: the query first on each fresh
+ * store, as the benchmark's cold figure runs it. The warm-up lasts until the JIT settles
+ * ({@link JitSettle}). {@code -Dprofile.jfr=FILE} records the measured part with JFR's
+ * {@code profile} settings (or {@code -Dprofile.jfrSettings=FILE.jfc}).
  */
 public final class StoreProfile {
     public static void main(String[] args) throws Exception {
@@ -69,11 +72,12 @@ public final class StoreProfile {
                 try (StoreE2E.Store w = new StoreE2E.Store(with(base, "--data-dir=" + tmp.resolve("warmup"), "--index-cache-size=0B"));
                      StoreE2E.Querier q = new StoreE2E.Querier(w.rt.grpcPort())) {
                     w.awaitReady(Duration.ofMinutes(1));
-                    for (int k = 0; k < Integer.getInteger("profile.warmup", 3); k++) {
+                    int rounds = JitSettle.run(Integer.getInteger("profile.warmup", 3), () -> {
                         for (int i : which) {
                             StoreE2E.get(q.url(), path(i));
                         }
-                    }
+                    });
+                    System.out.printf("JIT warm-up: %d rounds%n", rounds);
                 }
                 int direct = Integer.getInteger("profile.direct", 0);
                 if (direct > 0) {
@@ -81,13 +85,23 @@ public final class StoreProfile {
                     return;
                 }
                 int coldRuns = Integer.getInteger("profile.coldRuns", 0);
+                if (System.getProperty("profile.jfr") != null) {
+                    // Recorded from here on, so the profile shows the measured runs, not the warm-up.
+                    String settings = System.getProperty("profile.jfrSettings");
+                    jdk.jfr.Recording rec = new jdk.jfr.Recording(settings == null
+                            ? jdk.jfr.Configuration.getConfiguration("profile") : jdk.jfr.Configuration.create(Path.of(settings)));
+                    rec.setDestination(Path.of(System.getProperty("profile.jfr")));
+                    rec.start();
+                    Runtime.getRuntime().addShutdownHook(new Thread(rec::stop));
+                }
                 if (coldRuns > 0) {
                     // Each query first on a fresh store (empty caches, index-headers on disk but not mapped).
-                    System.out.printf("%-3s %9s %9s %9s %9s %7s%n", "q", "cold ms", "min ms", "store ms", "min ms", "rq");
+                    System.out.printf("%-3s %9s %9s %9s %9s %7s %7s%n", "q", "cold ms", "min ms", "store ms", "min ms", "rq", "gc ms");
                     for (int i : which) {
                         double[] c = new double[coldRuns];
                         double[] st = new double[coldRuns];
                         double rq = 0;
+                        long gc = 0;
                         for (int k = 0; k < coldRuns; k++) {
                             try (StoreE2E.Store store = new StoreE2E.Store(with(base, "--data-dir=" + tmp.resolve("cold")));
                                  StoreE2E.Querier q = new StoreE2E.Querier(store.rt.grpcPort())) {
@@ -96,7 +110,9 @@ public final class StoreProfile {
                                 // querier have answered earlier queries before this one runs cold.
                                 // With -Dprofile.coldAfterAll, the queries before it in the benchmark's order,
                                 // as the benchmark's cold run of this query finds the store's caches.
-                                if (Boolean.getBoolean("profile.coldAfterAll")) {
+                                if (Boolean.getBoolean("profile.coldAlone")) {
+                                    // nothing before: the query is the fresh store's first
+                                } else if (Boolean.getBoolean("profile.coldAfterAll")) {
                                     for (int j = 0; j < i; j++) {
                                         millis(q.url(), path(j));
                                     }
@@ -105,13 +121,15 @@ public final class StoreProfile {
                                 }
                                 double r0 = requests(store);
                                 double s0 = storeMillis(store);
+                                long g0 = gcMillis();
                                 c[k] = millis(q.url(), path(i));
+                                gc += gcMillis() - g0;
                                 st[k] = storeMillis(store) - s0;
                                 rq += requests(store) - r0;
                             }
                         }
-                        System.out.printf("%-3d %9.2f %9.2f %9.2f %9.2f %7.1f%n", i, median(c), min(c), median(st), min(st),
-                                rq / coldRuns);
+                        System.out.printf("%-3d %9.2f %9.2f %9.2f %9.2f %7.1f %7.2f%n", i, median(c), min(c), median(st), min(st),
+                                rq / coldRuns, gc / (double) coldRuns);
                     }
                     return;
                 }
@@ -126,11 +144,15 @@ public final class StoreProfile {
                         double r1 = requests(store);
                         double[] w = new double[runs];
                         double[] st = new double[runs];
+                        var osb = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                        long cpu0 = osb.getProcessCpuTime();
                         for (int k = 0; k < runs; k++) {
                             double s0 = storeMillis(store);
                             w[k] = millis(q.url(), path(i));
                             st[k] = storeMillis(store) - s0;
                         }
+                        // CPU of the whole process (querier, store, S3Proxy, JIT, GC) per run.
+                        System.out.printf("q%d process cpu per warm run %.2f ms%n", i, (osb.getProcessCpuTime() - cpu0) / 1e6 / runs);
                         double r2 = requests(store);
                         double wm = median(w);
                         double sm = median(st);
@@ -248,6 +270,15 @@ public final class StoreProfile {
         long t0 = System.nanoTime();
         StoreE2E.get(base, path);
         return (System.nanoTime() - t0) / 1e6;
+    }
+
+    /** Collection time of all collectors so far: a pause inside a timed run shows up here. */
+    private static long gcMillis() {
+        long t = 0;
+        for (var g : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            t += Math.max(0, g.getCollectionTime());
+        }
+        return t;
     }
 
     /** Total time of Series calls so far, from the call to the stream's end. */

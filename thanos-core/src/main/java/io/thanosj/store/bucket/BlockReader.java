@@ -334,13 +334,18 @@ final class BlockReader {
         for (GapPartitioner.Part p : parts) {
             tasks.add(() -> {
                 byte[] buf = block.readIndex(p.start(), p.length());
+                int count = p.to() - p.from();
+                long[] offs = new long[count];
+                byte[][] bodies = new byte[count][];
                 for (int i = p.from(); i < p.to(); i++) {
                     int idx = missing[i];
                     long off = offsets[idx];
                     byte[] body = seriesBody(buf, (int) (off - p.start()), off);
                     out[idx] = body;
-                    block.indexCache.storeSeries(block.id, off, body);
+                    offs[i - p.from()] = off;
+                    bodies[i - p.from()] = body;
                 }
+                block.indexCache.storeSeries(block.id, offs, bodies, count);
             });
         }
         block.runAll(tasks);

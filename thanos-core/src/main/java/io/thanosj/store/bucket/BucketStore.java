@@ -197,6 +197,11 @@ public final class BucketStore implements StoreServer, AutoCloseable {
                 buildHeader(id, file);
             }
             LazyIndexHeader header = new LazyIndexHeader(file, id, () -> buildHeader(id, file), metrics, System::nanoTime);
+            for (BlockMeta.File f : m.thanos().files()) {
+                if (f.relPath().startsWith("chunks/")) {
+                    bkt.knownSize(id + "/" + f.relPath(), f.sizeBytes());
+                }
+            }
             BucketBlock b = new BucketBlock(m, bkt, opts.indexCache, header, partitioner,
                     estimate(m.thanos().indexStats().seriesMaxSize(), opts.estimatedMaxSeriesSize, m, "index", m.stats().numSeries(), 4),
                     estimate(m.thanos().indexStats().chunkMaxSize(), opts.estimatedMaxChunkSize, m, "chunks/", m.stats().numChunks(), 8),

@@ -386,15 +386,20 @@ class TestBucketStore {
         Bucket cb = io.thanosj.cache.CachingBucket.fromYaml("type: IN-MEMORY\nconfig:\n  max_size: 64MB\n  max_item_size: 16MB\n",
                 bkt, reg);
         try (BucketStore s = store(cb, tmp.resolve("data-cb"), reg, b -> b.indexCache(IndexCaches.inMemory(64 << 20, reg)))) {
+            bkt.calls.clear();
+            long attributes = 0;
             for (List<Matcher> q : QUERIES) {
                 SeriesRequest r = req(H, 3 * H, q.toArray(new Matcher[0]));
                 List<String> want = expected(r);
                 assertThat(render(s.series(r))).as("cold " + q).isEqualTo(want);
+                attributes += bkt.count("attributes");
                 bkt.calls.clear();
                 // Cached chunk ranges are decoded by the thread making the selection.
                 assertThat(render(s.series(r))).as("warm " + q).isEqualTo(want);
                 assertThat(bkt.calls).as("warm " + q).noneMatch(c -> c.contains("/index") || c.contains("/chunks/"));
             }
+            // The chunk files' sizes came from the blocks' meta.json, not from attribute requests.
+            assertThat(attributes + bkt.count("attributes")).isZero();
         }
     }
 
