@@ -335,12 +335,160 @@ public final class CachingBucket implements Bucket {
         if (offset < 0 || length <= 0 || !isChunkFile(name)) {
             return inner.getRange(name, offset, length);
         }
-        return new ByteArrayInputStream(cachedRange(name, offset, length));
+        InputStream tee = streamIfNothingCached(name, offset, length);
+        return tee != null ? tee : new ByteArrayInputStream(cachedRange(name, offset, length));
     }
 
+    /**
+     * Chunk ranges are streamed when none of their sub-ranges is cached (a cold read of megabytes
+     * is then decoded as it arrives, as without a cache); callers try {@link #cachedRangeBytes}
+     * first for ranges the cache holds.
+     */
     @Override
     public boolean buffersRanges(String name) {
-        return isChunkFile(name) || inner.buffersRanges(name);
+        return inner.buffersRanges(name);
+    }
+
+    /**
+     * A stream of {@code [offset, offset + length)} read from the bucket when no sub-range of it
+     * is cached, storing each sub-range as it passes; null when some are cached (then the range
+     * is assembled from the cache and reads of the missing parts).
+     */
+    private InputStream streamIfNothingCached(String name, long offset, long length) {
+        long size = sizeIfKnown(name);
+        if (size < 0) {
+            size = cachedAttributes(name, false).size();
+        }
+        if (offset >= size) {
+            return null;
+        }
+        long len = Math.min(length, size - offset);
+        List<String> keys = subrangeKeys(name, offset, len, size);
+        if (!cache.fetch(keys).isEmpty()) {
+            return null;
+        }
+        request("get_range");
+        requestedBytes.increment(len);
+        hit("get_range", 0);
+        long sub = cfg.subrangeSize;
+        long startRange = offset / sub * sub;
+        long endRange = Math.min((offset + len + sub - 1) / sub * sub, size);
+        return new SubrangeTee(name, inner.getRange(name, startRange, endRange - startRange), startRange, offset,
+                offset + len, endRange, size, keys);
+    }
+
+    /**
+     * Passes {@code [from, to)} of a sub-range aligned read to the caller and caches every
+     * complete sub-range it has seen. The aligned head before {@code from} is read first; the
+     * tail after {@code to} is read on close when the caller read everything, so the last
+     * sub-range is complete too. A caller that stops early leaves its partial sub-range uncached.
+     */
+    private final class SubrangeTee extends InputStream {
+        private final String name;
+        private final InputStream in;
+        private final long from;
+        private final long to;
+        private final long endRange;
+        private final long size;
+        private final List<String> keys;
+        private final long startRange;
+        private long pos;
+        private byte[] part;
+        private int partFill;
+        private boolean closed;
+
+        SubrangeTee(String name, InputStream in, long startRange, long from, long to, long endRange, long size, List<String> keys) {
+            this.name = name;
+            this.in = in;
+            this.startRange = startRange;
+            this.pos = startRange;
+            this.from = from;
+            this.to = to;
+            this.endRange = endRange;
+            this.size = size;
+            this.keys = keys;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int n) throws IOException {
+            if (n == 0) {
+                return 0;
+            }
+            if (pos < from) {
+                skipTo(from);
+            }
+            if (pos >= to) {
+                return -1;
+            }
+            int r = in.read(b, off, (int) Math.min(n, to - pos));
+            if (r < 0) {
+                throw short_();
+            }
+            keep(b, off, r);
+            return r;
+        }
+
+        /** Reads (and keeps) the bytes up to {@code target}. */
+        private void skipTo(long target) throws IOException {
+            byte[] buf = new byte[8192];
+            while (pos < target) {
+                int r = in.read(buf, 0, (int) Math.min(buf.length, target - pos));
+                if (r < 0) {
+                    throw short_();
+                }
+                keep(buf, 0, r);
+            }
+        }
+
+        private IOException short_() {
+            return new IOException("read range [" + startRange + ", " + endRange + ") of " + name + " from bucket "
+                    + inner.name() + ": stream ended at " + pos);
+        }
+
+        /** Copies {@code b[off, off + n)}, at {@link #pos}, into sub-ranges and caches the complete ones. */
+        private void keep(byte[] b, int off, int n) {
+            long sub = cfg.subrangeSize;
+            while (n > 0) {
+                long partStart = pos / sub * sub;
+                if (part == null) {
+                    part = new byte[(int) (Math.min(partStart + sub, size) - partStart)];
+                    partFill = 0;
+                }
+                int k = Math.min(n, part.length - partFill);
+                System.arraycopy(b, off, part, partFill, k);
+                partFill += k;
+                pos += k;
+                off += k;
+                n -= k;
+                if (partFill == part.length) {
+                    fetchedFromBucket.increment(part.length);
+                    cache.store(keys.get((int) ((partStart - startRange) / sub)), part, cfg.subrangeTtl);
+                    part = null;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try (in) {
+                if (pos >= to) {
+                    skipTo(endRange);
+                }
+            } catch (IOException e) {
+                // The caller has all its bytes; only the last sub-range stays uncached.
+            }
+        }
     }
 
     /** Chunk ranges come straight from the assembled sub-ranges, without a stream in between. */

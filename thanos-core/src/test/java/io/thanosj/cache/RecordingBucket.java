@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * An in-memory bucket that records every call as {@code "op name[ offset length]"}, for tests
  * that assert what reached object storage. Optionally wraps a real bucket instead of its map.
  */
-public final class RecordingBucket implements Bucket {
+public class RecordingBucket implements Bucket {
     private final Map<String, byte[]> objects = new ConcurrentSkipListMap<>();
     private final Bucket delegate;
     public final List<String> calls = new CopyOnWriteArrayList<>();

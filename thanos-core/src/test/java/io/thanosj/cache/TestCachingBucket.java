@@ -98,6 +98,65 @@ class TestCachingBucket {
     }
 
     @Test
+    void aRangeWithNothingCachedIsStreamedAndCachedAsItPasses() throws Exception {
+        Bucket b = bucket("");
+        b.knownSize(CHUNKS, data.length);
+        long off = 2_345;
+        int len = 20_000;
+        byte[] got = new byte[len];
+        try (InputStream in = b.getRange(CHUNKS, off, len)) {
+            int n = 0;
+            int r;
+            while ((r = in.read(got, n, Math.min(777, len - n))) > 0) {
+                n += r;
+            }
+            assertThat(n).isEqualTo(len);
+            assertThat(in.read()).isEqualTo(-1);
+        }
+        assertThat(got).isEqualTo(slice(data, off, len));
+        assertThat(inner.calls).containsExactly("get_range " + CHUNKS + " 2000 21000"); // aligned to sub-ranges of 1000
+        inner.calls.clear();
+        // Head and tail sub-ranges included: every aligned byte was cached.
+        assertThat(b.cachedRangeBytes(CHUNKS, 2000, 21_000)).isEqualTo(slice(data, 2000, 21_000));
+        assertThat(inner.calls).isEmpty();
+        // At the end of the object the last sub-range is short.
+        try (InputStream in = b.getRange(CHUNKS, data.length - 50, 500)) {
+            assertThat(in.readAllBytes()).isEqualTo(slice(data, data.length - 50, 50));
+        }
+        assertThat(b.cachedRangeBytes(CHUNKS, data.length - 1000, 1000)).isEqualTo(slice(data, data.length - 1000, 1000));
+    }
+
+    @Test
+    void aStreamClosedEarlyCachesOnlyWholeSubranges() throws Exception {
+        Bucket b = bucket("");
+        b.knownSize(CHUNKS, data.length);
+        try (InputStream in = b.getRange(CHUNKS, 0, 10_000)) {
+            assertThat(in.readNBytes(2_500)).isEqualTo(slice(data, 0, 2_500));
+        }
+        assertThat(b.cachedRangeBytes(CHUNKS, 0, 2_000)).isEqualTo(slice(data, 0, 2_000));
+        assertThat(b.cachedRangeBytes(CHUNKS, 2_000, 500)).as("the sub-range being read when closed").isNull();
+    }
+
+    @Test
+    void aStreamThatEndsTooSoonFailsWithTheRange() throws Exception {
+        RecordingBucket shortInner = new RecordingBucket() {
+            @Override
+            public InputStream getRange(String name, long offset, long length) {
+                return new java.io.ByteArrayInputStream(slice(data, offset, length / 2));
+            }
+        };
+        shortInner.put(CHUNKS, data);
+        Bucket b = CachingBucket.fromYaml("type: IN-MEMORY\nconfig:\n  max_size: 10MB\n  max_item_size: 1MB\n"
+                + "chunk_subrange_size: 1000\n", shortInner, registry);
+        b.knownSize(CHUNKS, data.length);
+        assertThatThrownBy(() -> {
+            try (InputStream in = b.getRange(CHUNKS, 500, 8000)) {
+                in.readAllBytes();
+            }
+        }).isInstanceOf(java.io.IOException.class).hasMessageContaining("read range [0, 9000) of " + CHUNKS).hasMessageContaining("stream ended at 4500");
+    }
+
+    @Test
     void cachedRangeBytesAnswersOnlyFromTheCache() {
         Bucket b = bucket("");
         assertThat(b.cachedRangeBytes(CHUNKS, 1500, 3000)).as("nothing cached yet").isNull();
@@ -153,7 +212,7 @@ class TestCachingBucket {
     @Test
     void otherFilesPassThrough() throws Exception {
         Bucket b = bucket("");
-        assertThat(b.buffersRanges(CHUNKS)).isTrue();
+        assertThat(b.buffersRanges(CHUNKS)).as("cold chunk ranges are streamed").isFalse();
         assertThat(b.buffersRanges("01HBLOCK/index")).isFalse();
         read(b.getRange("01HBLOCK/index", 0, 100));
         b.getRangeBytes("01HBLOCK/index", 0, 100);

@@ -290,7 +290,7 @@ public final class StoreBenchmark {
      */
     static final int WARMUP_ROUNDS = Integer.getInteger("bench.warmup", 30);
     /** Warm runs per query; the median is reported. */
-    static final int WARM_RUNS = Integer.getInteger("bench.runs", 7);
+    static final int WARM_RUNS = Integer.getInteger("bench.runs", 11);
 
     private static String[] with(String[] base, String... more) {
         String[] out = Arrays.copyOf(base, base.length + more.length);
