@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * entries in one LRU bounded by bytes, as Thanos's. A cold Series call stores thousands of series
  * entries at once; a concurrent cache that does its bookkeeping per write (Caffeine, before) spent
  * 3-5 us on each, more than reading and checking the entries, so batches are stored and fetched
- * under one lock hold here. Keys are small records rather than strings: a
- * Series call looks up thousands of series entries, and building, hashing and comparing a
- * 40-character key string for each made the lookups cost more than decoding the entries. Values
+ * under one lock hold here. Keys are small records rather than strings: building, hashing and
+ * comparing a 40-character key string for each entry made the lookups cost more than decoding
+ * the entries. Values
  * are stored and returned as they are, never copied. Metrics carry Thanos's names for this cache
  * ({@code thanos_store_index_cache_*} by {@code item_type}). Thread-safe.
  */
@@ -75,7 +75,7 @@ final class InMemoryIndexCache implements IndexCache {
     private final boolean postings;
     private final boolean series;
     private final long maxSizeBytes;
-    /** Least recently used first; guarded by itself, as are {@link #weight}. */
+    /** Least recently used first; guarded by itself, as is {@link #weight}. */
     private final LinkedHashMap<Object, byte[]> lru = new LinkedHashMap<>(1024, 0.75f, true);
     private long weight;
     private final TypeMetrics postingsMetrics;
