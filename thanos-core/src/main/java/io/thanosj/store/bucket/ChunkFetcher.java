@@ -44,6 +44,8 @@ final class ChunkFetcher {
     /** Partitions of at most this many chunks and bytes are decoded by the caller when cached. */
     static final int INLINE_MAX_CHUNKS = 256;
     static final long INLINE_MAX_BYTES = 1 << 20;
+    /** A partition longer than this many times its chunks' estimated sizes is mostly gaps. */
+    static final long SPARSE_FACTOR = 4;
 
     /** One partition of a segment file, {@code segStart} being its segment's first index in the sorted order. */
     private record PartRead(int seg, int segStart, GapPartitioner.Part part) {}
@@ -120,9 +122,23 @@ final class ChunkFetcher {
         List<Runnable> tasks = new ArrayList<>(reads.size());
         for (PartRead r : reads) {
             GapPartitioner.Part p = r.part;
+            int count = p.to() - p.from();
+            // Gaps merged for one bucket request are bytes a cache in front of the bucket would
+            // copy for nothing: the chunks of a sparse partition are looked up one by one.
+            if (count <= INLINE_MAX_CHUNKS && p.length() > SPARSE_FACTOR * count * block.maxChunkSize) {
+                try {
+                    if (decodeEachCached(f, r, order, refs, mints, maxts, from)) {
+                        continue;
+                    }
+                } catch (RuntimeException e) {
+                    f.started(1);
+                    f.finished(e);
+                    return f;
+                }
+            }
             // A small partition held whole by a cache in front of the bucket is decoded here:
             // handing it to a pool thread would cost more than decoding it.
-            if (p.to() - p.from() <= INLINE_MAX_CHUNKS && p.length() <= INLINE_MAX_BYTES) {
+            if (count <= INLINE_MAX_CHUNKS && p.length() <= INLINE_MAX_BYTES) {
                 byte[] buf = block.bkt.cachedRangeBytes(file(r.seg), p.start(), (int) p.length());
                 if (buf != null) {
                     try {
@@ -159,6 +175,29 @@ final class ChunkFetcher {
         return f;
     }
 
+    /**
+     * Decodes the chunks of partition {@code r} each from its own cached range; false (and
+     * nothing published) when one of them is not cached whole.
+     */
+    private boolean decodeEachCached(ChunkFetch f, PartRead r, int[] order, long[] refs, long[] mints, long[] maxts, int from) {
+        GapPartitioner.Part p = r.part;
+        String name = file(r.seg);
+        AggrChunk[] got = new AggrChunk[p.to() - p.from()];
+        for (int k = p.from(); k < p.to(); k++) {
+            int idx = order[r.segStart + k];
+            long off = ChunkSegments.offset(refs[from + idx]);
+            byte[] buf = block.bkt.cachedRangeBytes(name, off, (int) Math.min(block.maxChunkSize, p.end() - off));
+            if (buf == null) {
+                return false;
+            }
+            got[k - p.from()] = chunk(buf, buf.length, 0, r.seg, off, mints[from + idx], maxts[from + idx]);
+        }
+        for (int k = p.from(); k < p.to(); k++) {
+            f.out[order[r.segStart + k]] = got[k - p.from()];
+        }
+        return true;
+    }
+
     /** Reads one partition as a stream, decoding and publishing its chunks as their bytes arrive. */
     private void readPartition(ChunkFetch f, int seg, GapPartitioner.Part p, int[] order, int segStart, long[] refs, long[] mints,
             long[] maxts, int from) {
@@ -172,6 +211,12 @@ final class ChunkFetcher {
         }
         int len = (int) p.length();
         int k = p.from();
+        byte[] cached = block.bkt.cachedRangeBytes(name, p.start(), len);
+        if (cached != null) {
+            decode(f, cached, cached.length, seg, p, order, segStart, refs, mints, maxts, from);
+            f.published();
+            return;
+        }
         if (block.bkt.buffersRanges(name)) {
             byte[] buf = block.bkt.getRangeBytes(name, p.start(), len);
             decode(f, buf, buf.length, seg, p, order, segStart, refs, mints, maxts, from);

@@ -404,6 +404,31 @@ class TestBucketStore {
     }
 
     @Test
+    void sparseSelectionsAreServedChunkByChunkFromTheCachingBucket() {
+        SimpleMeterRegistry reg = new SimpleMeterRegistry();
+        Bucket cb = io.thanosj.cache.CachingBucket.fromYaml("type: IN-MEMORY\nconfig:\n  max_size: 64MB\n  max_item_size: 16MB\n",
+                bkt, reg);
+        try (BucketStore s = store(cb, tmp.resolve("data-sparse"), reg, b -> {})) {
+            // The first and the last series of the first block's chunk file: one partition that is mostly gap.
+            SeriesRequest r = req(0, 2 * H - 1, m("path", MatchType.REGEX, "/p88|/p86"));
+            List<String> want = expected(r);
+            assertThat(want).hasSize(2);
+            assertThat(render(s.series(r))).as("cold").isEqualTo(want);
+            double before = cacheGetRanges(reg);
+            bkt.calls.clear();
+            assertThat(render(s.series(r))).as("warm").isEqualTo(want);
+            assertThat(bkt.calls).noneMatch(c -> c.contains("/chunks/"));
+            // Each chunk looked up alone rather than the whole partition copied out of the cache.
+            long chunks = want.stream().mapToLong(w -> w.chars().filter(c -> c == '[').count()).sum();
+            assertThat(cacheGetRanges(reg) - before).isEqualTo((double) chunks);
+        }
+    }
+
+    private static double cacheGetRanges(SimpleMeterRegistry reg) {
+        return reg.get("thanos.store.bucket.cache.operation.requests").tag("operation", "get_range").counter().count();
+    }
+
+    @Test
     void restartReusesIndexHeadersAndLazyHeadersLoadAndUnload() throws Exception {
         Path dir = tmp.resolve("data-r");
         SimpleMeterRegistry reg1 = new SimpleMeterRegistry();
