@@ -324,6 +324,12 @@ public final class CachingBucket implements Bucket {
         return known == null ? -1 : known;
     }
 
+    /** The object's size, asked of the bucket (through the attributes cache) only when not known. */
+    private long size(String name) {
+        long size = sizeIfKnown(name);
+        return size >= 0 ? size : cachedAttributes(name, false).size();
+    }
+
     /** The attributes parsed earlier for {@code name} while their TTL lasts, else null. */
     private ObjectAttributes parsed(String name) {
         Attrs memo = parsedAttrs.get(name);
@@ -355,10 +361,7 @@ public final class CachingBucket implements Bucket {
      * is assembled from the cache and reads of the missing parts).
      */
     private InputStream streamIfNothingCached(String name, long offset, long length) {
-        long size = sizeIfKnown(name);
-        if (size < 0) {
-            size = cachedAttributes(name, false).size();
-        }
+        long size = size(name);
         if (offset >= size) {
             return null;
         }
@@ -429,7 +432,7 @@ public final class CachingBucket implements Bucket {
             }
             int r = in.read(b, off, (int) Math.min(n, to - pos));
             if (r < 0) {
-                throw short_();
+                throw endedEarly();
             }
             keep(b, off, r);
             return r;
@@ -441,13 +444,13 @@ public final class CachingBucket implements Bucket {
             while (pos < target) {
                 int r = in.read(buf, 0, (int) Math.min(buf.length, target - pos));
                 if (r < 0) {
-                    throw short_();
+                    throw endedEarly();
                 }
                 keep(buf, 0, r);
             }
         }
 
-        private IOException short_() {
+        private IOException endedEarly() {
             return new IOException("read range [" + startRange + ", " + endRange + ") of " + name + " from bucket "
                     + inner.name() + ": stream ended at " + pos);
         }
@@ -547,10 +550,7 @@ public final class CachingBucket implements Bucket {
     private byte[] cachedRange(String name, long offset, long length) {
         request("get_range");
         requestedBytes.increment(length);
-        long size = sizeIfKnown(name);
-        if (size < 0) {
-            size = cachedAttributes(name, false).size();
-        }
+        long size = size(name);
         if (offset >= size) {
             return new byte[0];
         }
