@@ -183,11 +183,7 @@ final class InMemoryIndexCache implements IndexCache {
         synchronized (lru) {
             for (int i = 0; i < out.length; i++) {
                 out[i] = lru.get(ks[i]);
-            }
-        }
-        for (int i = 0; i < out.length; i++) {
-            if (out[i] != null) {
-                hits++;
+                hits += out[i] == null ? 0 : 1;
             }
         }
         postingsMetrics.requests.increment(out.length);

@@ -123,39 +123,39 @@ final class ChunkFetcher {
         for (PartRead r : reads) {
             GapPartitioner.Part p = r.part;
             int count = p.to() - p.from();
-            // Gaps merged for one bucket request are bytes a cache in front of the bucket would
-            // copy for nothing: the chunks of a sparse partition are looked up one by one.
-            if (count <= INLINE_MAX_CHUNKS && p.length() > SPARSE_FACTOR * count * block.maxChunkSize) {
-                try {
+            // Each partition is looked up in a cache in front of the bucket at most once here or
+            // in readPartition: with a remote cache every lookup is a round trip.
+            boolean probed = false;
+            try {
+                if (count <= INLINE_MAX_CHUNKS && p.length() > SPARSE_FACTOR * count * block.maxChunkSize) {
+                    // Gaps merged for one bucket request are bytes a cache would copy for
+                    // nothing: the chunks of a sparse partition are looked up one by one. When one
+                    // is missing, so is the whole range.
                     if (decodeEachCached(f, r, order, refs, mints, maxts, from)) {
                         continue;
                     }
-                } catch (RuntimeException e) {
-                    f.started(1);
-                    f.finished(e);
-                    return f;
-                }
-            }
-            // A small partition held whole by a cache in front of the bucket is decoded here:
-            // handing it to a pool thread would cost more than decoding it.
-            if (count <= INLINE_MAX_CHUNKS && p.length() <= INLINE_MAX_BYTES) {
-                byte[] buf = block.bkt.cachedRangeBytes(file(r.seg), p.start(), (int) p.length());
-                if (buf != null) {
-                    try {
+                    probed = true;
+                } else if (count <= INLINE_MAX_CHUNKS && p.length() <= INLINE_MAX_BYTES) {
+                    // A small partition held whole by the cache is decoded here: handing it to a
+                    // pool thread would cost more than decoding it.
+                    byte[] buf = block.bkt.cachedRangeBytes(file(r.seg), p.start(), (int) p.length());
+                    if (buf != null) {
                         decode(f, buf, buf.length, r.seg, p, order, r.segStart, refs, mints, maxts, from);
-                    } catch (RuntimeException e) {
-                        f.started(1);
-                        f.finished(e);
-                        return f;
+                        continue;
                     }
-                    continue;
+                    probed = true;
                 }
+            } catch (RuntimeException e) {
+                f.started(1);
+                f.finished(e);
+                return f;
             }
+            boolean probe = !probed;
             for (int k = p.from(); k < p.to(); k++) {
                 f.readOf[order[r.segStart + k]] = tasks.size();
             }
             f.readSizes.add(p.length());
-            tasks.add(() -> readPartition(f, r.seg, p, order, r.segStart, refs, mints, maxts, from));
+            tasks.add(() -> readPartition(f, r.seg, p, order, r.segStart, refs, mints, maxts, from, probe));
         }
         if (tasks.isEmpty()) {
             return f;
@@ -198,9 +198,12 @@ final class ChunkFetcher {
         return true;
     }
 
-    /** Reads one partition as a stream, decoding and publishing its chunks as their bytes arrive. */
+    /**
+     * Reads one partition as a stream, decoding and publishing its chunks as their bytes arrive;
+     * first from a cache in front of the bucket when {@code probe} (it was not looked up yet).
+     */
     private void readPartition(ChunkFetch f, int seg, GapPartitioner.Part p, int[] order, int segStart, long[] refs, long[] mints,
-            long[] maxts, int from) {
+            long[] maxts, int from, boolean probe) {
         if (f.cancelled) {
             return;
         }
@@ -211,7 +214,7 @@ final class ChunkFetcher {
         }
         int len = (int) p.length();
         int k = p.from();
-        byte[] cached = block.bkt.cachedRangeBytes(name, p.start(), len);
+        byte[] cached = probe ? block.bkt.cachedRangeBytes(name, p.start(), len) : null;
         if (cached != null) {
             decode(f, cached, cached.length, seg, p, order, segStart, refs, mints, maxts, from);
             f.published();
