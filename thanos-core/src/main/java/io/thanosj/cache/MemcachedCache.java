@@ -80,6 +80,7 @@ final class MemcachedCache implements Cache {
         } catch (IOException e) {
             throw new ThanosException(ErrorCode.UNAVAILABLE, "create memcached client for " + name + ": " + e.getMessage(), e);
         }
+        awaitConnections(addrs.size());
         this.requests = Counter.builder("thanos.cache.memcached.requests").tag("name", name)
                 .description("Total number of items requests to memcached.").register(registry);
         this.hits = Counter.builder("thanos.cache.memcached.hits").tag("name", name)
@@ -247,6 +248,23 @@ final class MemcachedCache implements Cache {
     }
 
     /** Stores byte arrays as they are: flags 0, no compression, no serialisation. */
+    /**
+     * Gives the connections up to one {@code timeout} to open: requests made while a server's
+     * connection is still opening are cancelled, so without this the first stores after start are
+     * lost. An unreachable server only delays the start by the timeout; it reads as misses.
+     */
+    private void awaitConnections(int servers) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (client.getAvailableServers().size() < servers && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     private static final class RawTranscoder implements Transcoder<byte[]> {
         private final int maxSize;
 

@@ -22,6 +22,30 @@ public interface SampleIterator {
     double v();
 
     /**
+     * Bulk {@link #next}: copies the current sample and those after it whose timestamps are at most
+     * {@code maxt} into {@code ts} and {@code vs} from index {@code off}, at most {@code len > 0} of
+     * them, and moves to the first sample not copied. Returns how many were copied, or {@code -c - 1}
+     * for {@code c} copied when no sample is left. The iterator must be on a sample: the last
+     * {@code next} or {@code seek} returned true. Decoders override it to copy without a call per sample.
+     */
+    default int drain(long maxt, long[] ts, double[] vs, int off, int len) {
+        int c = 0;
+        while (c < len) {
+            long t = t();
+            if (t > maxt) {
+                return c;
+            }
+            ts[off + c] = t;
+            vs[off + c] = v();
+            c++;
+            if (!next()) {
+                return -c - 1;
+            }
+        }
+        return c;
+    }
+
+    /**
      * {@link #seek} for iterators that can only step: stays when {@code positioned} on a sample at
      * or after {@code target}, else steps until one is.
      */

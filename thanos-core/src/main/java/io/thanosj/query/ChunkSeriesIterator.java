@@ -104,6 +104,36 @@ final class ChunkSeriesIterator implements SampleIterator {
     }
 
     @Override
+    public int drain(long maxt, long[] ts, double[] vs, int off, int len) {
+        int c = 0;
+        while (true) {
+            int r = cur.drain(maxt, ts, vs, off + c, len - c);
+            if (r >= 0) {
+                c += r;
+                // On a sample past maxt or the first one not copied.
+                t = cur.t();
+                v = cur.v();
+                return c;
+            }
+            c += -r - 1;
+            // The chunk ran out: on to the first sample of the next chunks after the last one copied.
+            long after = ts[off + c - 1];
+            do {
+                if (next >= size) {
+                    t = after;
+                    return -c - 1;
+                }
+                cur = decoder.open(next++);
+            } while (!cur.seek(after + 1));
+            t = cur.t();
+            v = cur.v();
+            if (c == len) {
+                return c;
+            }
+        }
+    }
+
+    @Override
     public long t() {
         return t;
     }

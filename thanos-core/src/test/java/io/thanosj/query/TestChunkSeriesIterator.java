@@ -42,6 +42,7 @@ class TestChunkSeriesIterator {
             }
             chunks.sort((x, y) -> Long.compare(x.getMinTime(), y.getMinTime()));
             List<long[]> want = reference(chunks);
+            io.thanosj.model.DrainCheck.check(() -> new ChunkSeriesIterator(chunks), rnd, 20);
             // next() over everything
             List<long[]> got = new ArrayList<>();
             SampleIterator it = new ChunkSeriesIterator(chunks);

@@ -85,6 +85,7 @@ public final class StoreProfile {
                     return;
                 }
                 int coldRuns = Integer.getInteger("profile.coldRuns", 0);
+                jdk.jfr.Recording jfr = null;
                 if (System.getProperty("profile.jfr") != null) {
                     // Recorded from here on, so the profile shows the measured runs, not the warm-up.
                     String settings = System.getProperty("profile.jfrSettings");
@@ -92,7 +93,9 @@ public final class StoreProfile {
                             ? jdk.jfr.Configuration.getConfiguration("profile") : jdk.jfr.Configuration.create(Path.of(settings)));
                     rec.setDestination(Path.of(System.getProperty("profile.jfr")));
                     rec.start();
-                    Runtime.getRuntime().addShutdownHook(new Thread(rec::stop));
+                    // Stopped (and written) when the measured part ends, not in a shutdown hook: JFR's own
+                    // hook may stop it first and leave the file empty.
+                    jfr = rec;
                 }
                 if (coldRuns > 0) {
                     // Each query first on a fresh store (empty caches, index-headers on disk but not mapped).
@@ -131,6 +134,7 @@ public final class StoreProfile {
                         System.out.printf("%-3d %9.2f %9.2f %9.2f %9.2f %7.1f %7.2f%n", i, median(c), min(c), median(st), min(st),
                                 rq / coldRuns, gc / (double) coldRuns);
                     }
+                    stop(jfr);
                     return;
                 }
                 try (StoreE2E.Store store = new StoreE2E.Store(with(base, "--data-dir=" + tmp.resolve("store")));
@@ -160,11 +164,19 @@ public final class StoreProfile {
                                 (r2 - r1) / runs, rangeMillis(store));
                     }
                 }
+                stop(jfr);
             }
         } finally {
             try (var s = Files.walk(tmp)) {
                 s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    private static void stop(jdk.jfr.Recording jfr) {
+        if (jfr != null) {
+            jfr.stop();
+            jfr.close();
         }
     }
 

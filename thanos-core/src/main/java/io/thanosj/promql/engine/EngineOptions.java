@@ -16,9 +16,11 @@ import java.util.function.LongSupplier;
  * @param maxConcurrentSelects selects a query opens before evaluating, so that their sources stream
  *     at once (Thanos's {@code --query.max-concurrent-select}); 1 opens each select when evaluation
  *     reaches it
+ * @param decodeAhead whether a select of many series is read and decoded on a helper thread while the
+ *     query thread evaluates the series before (on by default with more than one CPU)
  */
 public record EngineOptions(Duration lookbackDelta, long maxSamples, Duration timeout, Duration defaultSubqueryStep,
-                            LongSupplier nanoClock, int maxConcurrentSelects) {
+                            LongSupplier nanoClock, int maxConcurrentSelects, boolean decodeAhead) {
 
     public EngineOptions {
         Objects.requireNonNull(lookbackDelta, "lookbackDelta");
@@ -42,33 +44,40 @@ public record EngineOptions(Duration lookbackDelta, long maxSamples, Duration ti
         }
     }
 
-    /** Prometheus's defaults: 5m lookback, 50M samples, 2m timeout, 1m subquery step; Thanos's 4 concurrent selects. */
+    /**
+     * Prometheus's defaults: 5m lookback, 50M samples, 2m timeout, 1m subquery step; Thanos's 4 concurrent
+     * selects; decoding ahead when there is more than one CPU.
+     */
     public static EngineOptions defaults() {
         return new EngineOptions(Duration.ofMinutes(5), 50_000_000L, Duration.ofMinutes(2), Duration.ofMinutes(1),
-                System::nanoTime, 4);
+                System::nanoTime, 4, Runtime.getRuntime().availableProcessors() > 1);
     }
 
     public EngineOptions withLookbackDelta(Duration d) {
-        return new EngineOptions(d, maxSamples, timeout, defaultSubqueryStep, nanoClock, maxConcurrentSelects);
+        return new EngineOptions(d, maxSamples, timeout, defaultSubqueryStep, nanoClock, maxConcurrentSelects, decodeAhead);
     }
 
     public EngineOptions withMaxSamples(long n) {
-        return new EngineOptions(lookbackDelta, n, timeout, defaultSubqueryStep, nanoClock, maxConcurrentSelects);
+        return new EngineOptions(lookbackDelta, n, timeout, defaultSubqueryStep, nanoClock, maxConcurrentSelects, decodeAhead);
     }
 
     public EngineOptions withTimeout(Duration d) {
-        return new EngineOptions(lookbackDelta, maxSamples, d, defaultSubqueryStep, nanoClock, maxConcurrentSelects);
+        return new EngineOptions(lookbackDelta, maxSamples, d, defaultSubqueryStep, nanoClock, maxConcurrentSelects, decodeAhead);
     }
 
     public EngineOptions withDefaultSubqueryStep(Duration d) {
-        return new EngineOptions(lookbackDelta, maxSamples, timeout, d, nanoClock, maxConcurrentSelects);
+        return new EngineOptions(lookbackDelta, maxSamples, timeout, d, nanoClock, maxConcurrentSelects, decodeAhead);
     }
 
     public EngineOptions withNanoClock(LongSupplier clock) {
-        return new EngineOptions(lookbackDelta, maxSamples, timeout, defaultSubqueryStep, clock, maxConcurrentSelects);
+        return new EngineOptions(lookbackDelta, maxSamples, timeout, defaultSubqueryStep, clock, maxConcurrentSelects, decodeAhead);
     }
 
     public EngineOptions withMaxConcurrentSelects(int n) {
-        return new EngineOptions(lookbackDelta, maxSamples, timeout, defaultSubqueryStep, nanoClock, n);
+        return new EngineOptions(lookbackDelta, maxSamples, timeout, defaultSubqueryStep, nanoClock, n, decodeAhead);
+    }
+
+    public EngineOptions withDecodeAhead(boolean on) {
+        return new EngineOptions(lookbackDelta, maxSamples, timeout, defaultSubqueryStep, nanoClock, maxConcurrentSelects, on);
     }
 }

@@ -46,10 +46,9 @@ final class Evaluator {
     private long currentSamples;
     private int cancelTick;
 
-    // Scratch buffers for one series' raw samples, reused across series.
-    private long[] bufT = new long[256];
-    private double[] bufV = new double[256];
-    private int bufN;
+    private final boolean decodeAhead;
+    // One series' raw samples, reused across series.
+    private final SampleBuffer buf = new SampleBuffer();
 
     Evaluator(Queryable storage, Plan plan, EngineOptions opts, long queryStart, long queryEnd, long queryStep,
               QueryGuard guard) {
@@ -58,6 +57,7 @@ final class Evaluator {
         this.lookbackMs = opts.lookbackDelta().toMillis();
         this.defaultSubqueryStepMs = opts.defaultSubqueryStep().toMillis();
         this.maxSamples = opts.maxSamples();
+        this.decodeAhead = opts.decodeAhead();
         this.queryStart = queryStart;
         this.queryEnd = queryEnd;
         this.queryStep = queryStep;
@@ -247,32 +247,37 @@ final class Evaluator {
         return set;
     }
 
-    /** Reads the samples of the current series in {@code [mint, maxt]} into the scratch buffer. */
-    void loadSamples(SampleIterator it, long mint, long maxt, boolean dropStale) {
-        bufN = 0;
-        if (!it.seek(mint)) {
-            return;
-        }
-        do {
-            long t = it.t();
-            if (t > maxt) {
+    /**
+     * Feeds every series of the set with its samples in {@code [mint, maxt]} to the sink, the samples
+     * counted against the limit while the sink runs. After the first few series the rest are decoded
+     * ahead on a helper thread when the options allow.
+     */
+    private void forEachSeries(SeriesSet set, long mint, long maxt, boolean dropStale, RangeSink sink) {
+        int inline = 0;
+        while (set.next()) {
+            checkCancelled();
+            buf.load(set.iterator(), mint, maxt, dropStale, maxSamples - currentSamples);
+            feed(set.labels(), buf, sink);
+            if (++inline == DecodeAhead.INLINE_SERIES && decodeAhead) {
+                try (DecodeAhead ahead = new DecodeAhead(set, mint, maxt, dropStale, guard, maxSamples - currentSamples)) {
+                    while (ahead.next()) {
+                        checkCancelled();
+                        feed(ahead.labels(), ahead.samples(), sink);
+                    }
+                }
                 break;
             }
-            double v = it.v();
-            if (dropStale && isStale(v)) {
-                continue;
-            }
-            if (bufN == bufT.length) {
-                if (currentSamples + bufN >= maxSamples) {
-                    throw tooManySamples(); // before one series' samples alone outgrow the limit
-                }
-                bufT = java.util.Arrays.copyOf(bufT, bufN * 2);
-                bufV = java.util.Arrays.copyOf(bufV, bufN * 2);
-            }
-            bufT[bufN] = t;
-            bufV[bufN] = v;
-            bufN++;
-        } while (it.next());
+        }
+        warnings.addAll(set.warnings());
+    }
+
+    private void feed(Labels labels, SampleBuffer b, RangeSink sink) {
+        int n = b.n;
+        if (n > 0) {
+            reserve(n);
+            sink.series(labels, b.t, b.v, n);
+            release(n);
+        }
     }
 
     /**
@@ -286,13 +291,7 @@ final class Evaluator {
         long maxt = selectorTime(vs.at(), vs.atMs(), off, g, g.n - 1);
         List<StepSeries> out = new ArrayList<>();
         try (SeriesSet set = select(vs, mint, maxt, 0)) {
-            while (set.next()) {
-                checkCancelled();
-                loadSamples(set.iterator(), mint, maxt, false);
-                int n = bufN;
-                reserve(n);
-                long[] ts = bufT;
-                double[] vals = bufV;
+            forEachSeries(set, mint, maxt, false, (labels, ts, vals, n) -> {
                 StepSeries s = null;
                 int j = -1;
                 for (int i = 0; i < g.n; i++) {
@@ -304,16 +303,14 @@ final class Evaluator {
                         continue;
                     }
                     if (s == null) {
-                        s = newSeries(set.labels(), g.n);
+                        s = newSeries(labels, g.n);
                     }
                     s.set(i, timestamps ? ts[j] / 1000.0 : vals[j]);
                 }
-                release(n);
                 if (s != null) {
                     out.add(s);
                 }
-            }
-            warnings.addAll(set.warnings());
+            });
         }
         return new StepVector(g.n, out);
     }
@@ -345,16 +342,7 @@ final class Evaluator {
         if (e instanceof MatrixSelector m) {
             long mint = firstEnd - src.rangeMs();
             try (SeriesSet set = select(m.selector(), mint, lastEnd, src.rangeMs())) {
-                while (set.next()) {
-                    checkCancelled();
-                    loadSamples(set.iterator(), mint, lastEnd, true);
-                    if (bufN > 0) {
-                        reserve(bufN);
-                        sink.series(set.labels(), bufT, bufV, bufN);
-                        release(bufN);
-                    }
-                }
-                warnings.addAll(set.warnings());
+                forEachSeries(set, mint, lastEnd, true, sink);
             }
             return;
         }

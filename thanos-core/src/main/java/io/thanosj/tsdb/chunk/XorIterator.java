@@ -127,6 +127,39 @@ final class XorIterator implements SampleIterator {
         return Double.longBitsToDouble(samples[at + 1]);
     }
 
+    @Override
+    public int drain(long maxt, long[] ts, double[] vs, int off, int len) {
+        int c = 0;
+        while (true) {
+            final long[] s = samples;
+            final int end = last;
+            int i = at;
+            while (i <= end && c < len) {
+                final long st = s[i];
+                if (st > maxt) {
+                    at = i;
+                    return c;
+                }
+                ts[off + c] = st;
+                vs[off + c] = Double.longBitsToDouble(s[i + 1]);
+                c++;
+                i += 2;
+            }
+            if (i <= end) {
+                at = i;
+                return c;
+            }
+            // The batch is copied: its last sample becomes the one before the next batch.
+            at = end;
+            if (!nextBatch()) {
+                return -c - 1;
+            }
+            if (c == len) {
+                return c;
+            }
+        }
+    }
+
     /** Decodes the next batch and moves to its first sample; false at the end, throws at corruption. */
     private boolean nextBatch() {
         if (pending != null) {

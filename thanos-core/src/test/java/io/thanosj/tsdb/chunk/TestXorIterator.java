@@ -49,6 +49,23 @@ class TestXorIterator {
     }
 
     @Test
+    void drainCopiesWhatNextVisitsAcrossBatches() {
+        Random r = new Random(23);
+        for (int n : new int[] {1, 2, 119, XorIterator.BATCH, XorIterator.BATCH + 1, 3 * XorIterator.BATCH + 17}) {
+            long[] ts = new long[n];
+            double[] v = new double[n];
+            long t = 1_600_000_000_000L;
+            for (int i = 0; i < n; i++) {
+                t += 15_000 + r.nextInt(7) - 3;
+                ts[i] = t;
+                v[i] = i % 5 == 0 ? Double.NaN : r.nextGaussian();
+            }
+            XorChunk c = TestXorChunk.assertRoundTrip(ts, v);
+            io.thanosj.model.DrainCheck.check(c::iterator, r, 300);
+        }
+    }
+
+    @Test
     void reusedIteratorDecodesChunksOfAnySize() {
         Random r = new Random(5);
         SampleIterator it = null;
