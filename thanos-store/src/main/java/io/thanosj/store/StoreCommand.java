@@ -259,11 +259,7 @@ public final class StoreCommand extends ComponentCommand {
         store = bs;
         rt.onStop(bs);
 
-        ExecutorService pumps = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "store-series");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pumps = io.thanosj.concurrent.Pools.cached("store-series", 2);
         rt.onStop(pumps::shutdownNow);
         rt.grpc().addInlineService(new StoreService(bs, pumps));
         rt.grpc().addInlineService(new InfoService("store", () -> {

@@ -177,6 +177,7 @@ public final class StoreBenchmark {
                 long w0 = System.nanoTime();
                 int reads = warmObjstoreClient(yaml, dirs.get(0).getFileName() + "/index", Integer.getInteger("bench.objstoreWarmup", 10_000));
                 int rounds;
+                long perQueryRuns = 0;
                 try (StoreE2E.Store nc = new StoreE2E.Store(with(base, warmStores[0]));
                      StoreE2E.Store ca = new StoreE2E.Store(with(base, warmStores[1]));
                      StoreE2E.Querier qn = querier(nc); StoreE2E.Querier qc = querier(ca)) {
@@ -189,10 +190,27 @@ public final class StoreBenchmark {
                             }
                         }
                     });
+                    // Code that runs once per query (HTTP, gRPC calls, engine and block set-up) has had only
+                    // a few hundred calls in those rounds, and C2 compiles a method after some ten thousand:
+                    // each query alone for a while on the cached store gives the small ones thousands of
+                    // calls, as a querier and gateway that have served a few thousand queries have had.
+                    for (String qry : QUERIES) {
+                        long end = System.nanoTime() + PER_QUERY_WARMUP_MS * 1_000_000L;
+                        do {
+                            StoreE2E.get(qc.url(), path(qry));
+                            perQueryRuns++;
+                        } while (System.nanoTime() < end);
+                    }
+                    rounds += JitSettle.run(1, () -> {
+                        for (String qry : QUERIES) {
+                            StoreE2E.get(qc.url(), path(qry));
+                        }
+                    });
                 }
                 System.out.printf("JIT warm-up: %d range reads through another S3 client, then %d rounds of the queries through an"
-                        + " uncached and a cached store (at least %d, then until a round spends under %.0f%% of its time compiling)"
-                        + " in %.1fs%n", reads, rounds, warmup, JitSettle.SETTLED * 100, (System.nanoTime() - w0) / 1e9);
+                        + " uncached and a cached store (at least %d, then until a round spends under %.0f%% of its time compiling),"
+                        + " and %d runs in all of the queries each alone for %d ms on the cached store (-Dbench.perQueryWarmupMs), in %.1fs%n",
+                        reads, rounds, warmup, JitSettle.SETTLED * 100, perQueryRuns, PER_QUERY_WARMUP_MS, (System.nanoTime() - w0) / 1e9);
                 Results plain;
                 long headers;
                 int blocksLoaded;
@@ -289,6 +307,8 @@ public final class StoreBenchmark {
      * 300 runs after ten rounds, and settles at 1.9 ms (C2 compiles a method after some 10k calls).
      */
     static final int WARMUP_ROUNDS = Integer.getInteger("bench.warmup", 30);
+    /** Milliseconds of the JIT warm-up that each query runs alone, over and over; see the warm-up. */
+    static final long PER_QUERY_WARMUP_MS = Long.getLong("bench.perQueryWarmupMs", 2000);
     /** Warm runs per query; the median is reported. */
     static final int WARM_RUNS = Integer.getInteger("bench.runs", 11);
 

@@ -84,6 +84,10 @@ public final class StoreProfile {
                     direct(base, tmp, which, direct);
                     return;
                 }
+                if (Boolean.getBoolean("profile.split")) {
+                    split(base, tmp, which, runs);
+                    return;
+                }
                 int coldRuns = Integer.getInteger("profile.coldRuns", 0);
                 jdk.jfr.Recording jfr = null;
                 if (System.getProperty("profile.jfr") != null) {
@@ -213,6 +217,50 @@ public final class StoreProfile {
             b.addMatchers(io.thanosj.proto.storepb.LabelMatcher.newBuilder().setType(t).setName(x[1]).setValue(x[2]));
         }
         return b.build();
+    }
+
+    /**
+     * Where a warm query's time goes, as medians of interleaved runs on one store: an HTTP round trip
+     * to the querier that reaches no store, the query's Series call on the bucket store in process,
+     * the same call over gRPC, and the whole query over HTTP.
+     */
+    private static void split(List<String> base, Path tmp, List<Integer> which, int runs) throws Exception {
+        try (StoreE2E.Store store = new StoreE2E.Store(with(base, "--data-dir=" + tmp.resolve("split")));
+             StoreE2E.Querier q = new StoreE2E.Querier(store.rt.grpcPort())) {
+            store.awaitReady(Duration.ofMinutes(1));
+            var bs = store.cmd.bucketStore();
+            io.grpc.ManagedChannel ch = io.grpc.Grpc.newChannelBuilder("127.0.0.1:" + store.rt.grpcPort(),
+                    io.grpc.InsecureChannelCredentials.create()).build();
+            try {
+                GrpcStoreClient grpc = new GrpcStoreClient(ch, "split", Duration.ofMinutes(1));
+                System.out.printf("%-3s %9s %9s %9s %9s %9s %9s%n", "q", "http ms", "store ms", "grpc ms", "query ms", "jit ms/rn", "gc ms/rn");
+                for (int i : which) {
+                    var req = request(i);
+                    millis(q.url(), path(i)); // fills the caches
+                    double[] http = new double[runs];
+                    double[] direct = new double[runs];
+                    double[] viaGrpc = new double[runs];
+                    double[] query = new double[runs];
+                    var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+                    long jit0 = jit.getTotalCompilationTime();
+                    long gc0 = gcMillis();
+                    for (int k = 0; k < runs; k++) {
+                        http[k] = millis(q.url(), "/api/v1/status/buildinfo");
+                        long t0 = System.nanoTime();
+                        drain(bs.series(req));
+                        direct[k] = (System.nanoTime() - t0) / 1e6;
+                        t0 = System.nanoTime();
+                        drain(grpc.series(req));
+                        viaGrpc[k] = (System.nanoTime() - t0) / 1e6;
+                        query[k] = millis(q.url(), path(i));
+                    }
+                    System.out.printf("%-3d %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f%n", i, median(http), median(direct), median(viaGrpc), median(query),
+                            (jit.getTotalCompilationTime() - jit0) / (double) runs, (gcMillis() - gc0) / (double) runs);
+                }
+            } finally {
+                ch.shutdownNow();
+            }
+        }
     }
 
     /** Series calls straight on the bucket store, without gRPC and the querier: wall and CPU per call. */

@@ -4,12 +4,11 @@ import io.thanosj.model.ErrorCode;
 import io.thanosj.model.Labels;
 import io.thanosj.model.ThanosException;
 import io.thanosj.promql.storage.SeriesSet;
+import io.thanosj.concurrent.Pools;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The rest of a select's series, read and decoded on a helper thread a few batches ahead of the
@@ -29,13 +28,8 @@ final class DecodeAhead implements AutoCloseable {
     private static final int BATCHES = 3;
     private static final long POLL_MS = 50;
 
-    private static final AtomicInteger THREADS = new AtomicInteger();
     // Each query has at most one helper at a time, so the pool is as large as the queries running.
-    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "promql-decode-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService POOL = Pools.cached("promql-decode", 1);
 
     private static final class Batch {
         final Labels[] labels = new Labels[BATCH_SERIES];

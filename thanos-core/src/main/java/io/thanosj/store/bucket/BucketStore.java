@@ -8,6 +8,7 @@ import io.thanosj.model.LabelsBuilder;
 import io.thanosj.model.MatchType;
 import io.thanosj.model.Matcher;
 import io.thanosj.model.ThanosException;
+import io.thanosj.concurrent.Pools;
 import io.thanosj.model.Utf8Order;
 import io.thanosj.objstore.Bucket;
 import io.thanosj.proto.storepb.AggrChunk;
@@ -42,10 +43,8 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,12 +76,8 @@ public final class BucketStore implements StoreServer, AutoCloseable {
         this.opts = Objects.requireNonNull(opts, "opts");
         this.metrics = new BucketStoreMetrics(registry);
         this.partitioner = new GapPartitioner(opts.maxGap);
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "bucket-store-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        // Ready threads for the blocks of a few calls at once: each block's selection and chunk reads.
+        this.executor = Pools.cached("bucket-store", Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
         this.gate = opts.maxConcurrency > 0 ? new Semaphore(opts.maxConcurrency, true) : null;
         try {
             Files.createDirectories(opts.dataDir);

@@ -1,0 +1,2 @@
+/** Thread pools shared by the components' request paths. */
+package io.thanosj.concurrent;
