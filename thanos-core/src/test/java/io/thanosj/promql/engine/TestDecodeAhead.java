@@ -7,9 +7,9 @@ import io.thanosj.model.ErrorCode;
 import io.thanosj.model.Labels;
 import io.thanosj.model.Matcher;
 import io.thanosj.model.ThanosException;
+import io.thanosj.promql.storage.ForwardingQueryable;
 import io.thanosj.promql.storage.ForwardingSeriesSet;
 import io.thanosj.promql.storage.InMemoryStorage;
-import io.thanosj.promql.storage.Queryable;
 import io.thanosj.promql.storage.SelectHints;
 import io.thanosj.promql.storage.SeriesSet;
 import java.time.Duration;
@@ -34,8 +34,8 @@ class TestDecodeAhead {
     private static final int SERIES = 700;
 
     /** Storage that watches its sets: which threads call next, overlapping calls, calls after close. */
-    static final class Watched implements Queryable {
-        final InMemoryStorage data = new InMemoryStorage();
+    static final class Watched extends ForwardingQueryable {
+        final InMemoryStorage data = (InMemoryStorage) in;
         final List<String> threads = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger opened = new AtomicInteger();
         final AtomicInteger closed = new AtomicInteger();
@@ -44,6 +44,7 @@ class TestDecodeAhead {
         boolean slowHelper;
 
         Watched() {
+            super(new InMemoryStorage());
             Random r = new Random(3);
             for (int s = 0; s < SERIES; s++) {
                 Labels l = Labels.of("__name__", "m", "g", "g" + (s % 7), "s", String.format("%04d", s));
@@ -99,16 +100,6 @@ class TestDecodeAhead {
                     in.close();
                 }
             };
-        }
-
-        @Override
-        public List<String> labelNames(long mint, long maxt, List<Matcher> matchers) {
-            return data.labelNames(mint, maxt, matchers);
-        }
-
-        @Override
-        public List<String> labelValues(String name, long mint, long maxt, List<Matcher> matchers) {
-            return data.labelValues(name, mint, maxt, matchers);
         }
 
         boolean helperRead() {

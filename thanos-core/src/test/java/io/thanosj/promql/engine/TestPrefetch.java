@@ -7,9 +7,9 @@ import io.thanosj.model.ErrorCode;
 import io.thanosj.model.Labels;
 import io.thanosj.model.Matcher;
 import io.thanosj.model.ThanosException;
+import io.thanosj.promql.storage.ForwardingQueryable;
 import io.thanosj.promql.storage.ForwardingSeriesSet;
 import io.thanosj.promql.storage.InMemoryStorage;
-import io.thanosj.promql.storage.Queryable;
 import io.thanosj.promql.storage.SelectHints;
 import io.thanosj.promql.storage.SeriesSet;
 import java.util.ArrayList;
@@ -24,12 +24,13 @@ class TestPrefetch {
     private static final long MIN = 60_000;
 
     /** Storage that logs "open name [mint,maxt] range", "next name" and "close name" events. */
-    static final class Recording implements Queryable {
-        final InMemoryStorage data = new InMemoryStorage();
+    static final class Recording extends ForwardingQueryable {
+        final InMemoryStorage data = (InMemoryStorage) in;
         final List<String> log = new ArrayList<>();
         String failOn;
 
         Recording() {
+            super(new InMemoryStorage());
             for (String name : List.of("a", "b", "c")) {
                 for (String job : List.of("x", "y")) {
                     Labels l = Labels.of("__name__", name, "job", job);
@@ -65,16 +66,6 @@ class TestPrefetch {
                     in.close();
                 }
             };
-        }
-
-        @Override
-        public List<String> labelNames(long mint, long maxt, List<Matcher> matchers) {
-            return data.labelNames(mint, maxt, matchers);
-        }
-
-        @Override
-        public List<String> labelValues(String name, long mint, long maxt, List<Matcher> matchers) {
-            return data.labelValues(name, mint, maxt, matchers);
         }
 
         long count(String prefix) {

@@ -24,12 +24,9 @@ class TestXorIterator {
     void chunksLongerThanABatchDecodeAndSeekAcrossBatches() {
         Random r = new Random(11);
         int n = 3 * XorIterator.BATCH + 17;
-        long[] ts = new long[n];
+        long[] ts = scrapeTimes(r, n);
         double[] v = new double[n];
-        long t = 1_600_000_000_000L;
         for (int i = 0; i < n; i++) {
-            t += 15_000 + r.nextInt(7) - 3;
-            ts[i] = t;
             v[i] = i % 3 == 0 ? r.nextInt(100) : i;
         }
         XorChunk c = TestXorChunk.assertRoundTrip(ts, v);
@@ -48,16 +45,24 @@ class TestXorIterator {
         }
     }
 
+    /** Timestamps 15s apart with a few milliseconds of scrape jitter. */
+    private static long[] scrapeTimes(Random r, int n) {
+        long[] ts = new long[n];
+        long t = 1_600_000_000_000L;
+        for (int i = 0; i < n; i++) {
+            t += 15_000 + r.nextInt(7) - 3;
+            ts[i] = t;
+        }
+        return ts;
+    }
+
     @Test
     void drainCopiesWhatNextVisitsAcrossBatches() {
         Random r = new Random(23);
         for (int n : new int[] {1, 2, 119, XorIterator.BATCH, XorIterator.BATCH + 1, 3 * XorIterator.BATCH + 17}) {
-            long[] ts = new long[n];
+            long[] ts = scrapeTimes(r, n);
             double[] v = new double[n];
-            long t = 1_600_000_000_000L;
             for (int i = 0; i < n; i++) {
-                t += 15_000 + r.nextInt(7) - 3;
-                ts[i] = t;
                 v[i] = i % 5 == 0 ? Double.NaN : r.nextGaussian();
             }
             XorChunk c = TestXorChunk.assertRoundTrip(ts, v);
