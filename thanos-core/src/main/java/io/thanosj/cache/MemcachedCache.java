@@ -247,7 +247,6 @@ final class MemcachedCache implements Cache {
         client.shutdown(timeout.toMillis() + 100, TimeUnit.MILLISECONDS);
     }
 
-    /** Stores byte arrays as they are: flags 0, no compression, no serialisation. */
     /**
      * Gives the connections up to one {@code timeout} to open: requests made while a server's
      * connection is still opening are cancelled, so without this the first stores after start are
@@ -265,6 +264,7 @@ final class MemcachedCache implements Cache {
         }
     }
 
+    /** Stores byte arrays as they are: flags 0, no compression, no serialisation. */
     private static final class RawTranscoder implements Transcoder<byte[]> {
         private final int maxSize;
 

@@ -1,10 +1,10 @@
 package io.thanosj.promql.engine;
 
+import io.thanosj.concurrent.Pools;
 import io.thanosj.model.ErrorCode;
 import io.thanosj.model.Labels;
 import io.thanosj.model.ThanosException;
 import io.thanosj.promql.storage.SeriesSet;
-import io.thanosj.concurrent.Pools;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +26,8 @@ final class DecodeAhead implements AutoCloseable {
     private static final int BATCH_SERIES = 64;
     private static final int BATCH_SAMPLES = 1 << 15;
     private static final int BATCHES = 3;
+    // Slots grow to the series they hold; starting small keeps a select of a few dozen series cheap.
+    private static final int SLOT_CAPACITY = 32;
     private static final long POLL_MS = 50;
 
     // Each query has at most one helper at a time, so the pool is as large as the queries running.
@@ -39,7 +41,7 @@ final class DecodeAhead implements AutoCloseable {
 
         Batch() {
             for (int i = 0; i < BATCH_SERIES; i++) {
-                samples[i] = new SampleBuffer();
+                samples[i] = new SampleBuffer(SLOT_CAPACITY);
             }
         }
     }

@@ -2,7 +2,6 @@ package io.thanosj.promql.engine;
 
 import io.thanosj.model.ErrorCode;
 import io.thanosj.model.Labels;
-import io.thanosj.model.SampleIterator;
 import io.thanosj.model.ThanosException;
 import io.thanosj.promql.parser.AggregateExpr;
 import io.thanosj.promql.parser.AtModifier;
@@ -48,7 +47,7 @@ final class Evaluator {
 
     private final boolean decodeAhead;
     // One series' raw samples, reused across series.
-    private final SampleBuffer buf = new SampleBuffer();
+    private final SampleBuffer buf = new SampleBuffer(256);
 
     Evaluator(Queryable storage, Plan plan, EngineOptions opts, long queryStart, long queryEnd, long queryStep,
               QueryGuard guard) {

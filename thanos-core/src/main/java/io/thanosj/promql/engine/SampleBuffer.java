@@ -5,9 +5,15 @@ import java.util.Arrays;
 
 /** One series' raw samples as parallel arrays, reused from series to series. */
 final class SampleBuffer {
-    long[] t = new long[256];
-    double[] v = new double[256];
+    long[] t;
+    double[] v;
     int n;
+
+    /** A buffer with room for {@code capacity} samples (at least 1) before it grows. */
+    SampleBuffer(int capacity) {
+        t = new long[Math.max(1, capacity)];
+        v = new double[t.length];
+    }
 
     /**
      * Reads the samples of {@code it} in {@code [mint, maxt]}. {@code room} is how many samples the
