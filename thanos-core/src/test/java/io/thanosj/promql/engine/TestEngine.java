@@ -8,6 +8,7 @@ import io.thanosj.model.Labels;
 import io.thanosj.model.Matcher;
 import io.thanosj.model.ThanosException;
 import io.thanosj.promql.parser.ValueType;
+import io.thanosj.promql.storage.ForwardingQueryable;
 import io.thanosj.promql.storage.ForwardingSeriesSet;
 import io.thanosj.promql.storage.InMemoryStorage;
 import io.thanosj.promql.storage.Queryable;
@@ -87,7 +88,7 @@ class TestEngine {
     void cancelFromAnotherThreadStopsTheQuery() {
         InMemoryStorage st = storage();
         Query[] holder = new Query[1];
-        Queryable cancelling = new Queryable() {
+        Queryable cancelling = new ForwardingQueryable(st) {
             @Override
             public SeriesSet select(SelectHints hints, List<Matcher> matchers) {
                 Thread t = new Thread(() -> holder[0].cancel());
@@ -97,17 +98,7 @@ class TestEngine {
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
-                return st.select(hints, matchers);
-            }
-
-            @Override
-            public List<String> labelNames(long mint, long maxt, List<Matcher> matchers) {
-                return st.labelNames(mint, maxt, matchers);
-            }
-
-            @Override
-            public List<String> labelValues(String name, long mint, long maxt, List<Matcher> matchers) {
-                return st.labelValues(name, mint, maxt, matchers);
+                return in.select(hints, matchers);
             }
         };
         Engine engine = new Engine();
