@@ -109,24 +109,27 @@ final class DecodeAhead implements AutoCloseable {
         return cur.samples[idx];
     }
 
-    /** Stops the helper and waits until it has let go of the set. */
+    /**
+     * Stops the helper and waits until it has let go of the set, even when interrupted: the caller
+     * closes the set next, which must not race with the helper's last {@code next}.
+     */
     @Override
     public void close() {
         stopped = true;
         boolean interrupted = false;
-        try {
-            while (!done.await(POLL_MS, TimeUnit.MILLISECONDS)) {
-                // A helper blocked on a full queue waits for a free batch.
-                Batch b = full.poll();
-                if (b != null) {
-                    free.offer(b);
-                }
+        while (done.getCount() > 0) {
+            // A helper blocked on a full queue waits for a free batch.
+            Batch b = full.poll();
+            if (b != null) {
+                free.offer(b);
             }
-        } catch (InterruptedException e) {
-            interrupted = true;
+            try {
+                done.await(POLL_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
         }
         if (interrupted) {
-            // The set stays the helper's; it notices `stopped` at its next series and the caller's close follows.
             Thread.currentThread().interrupt();
         }
     }

@@ -189,6 +189,32 @@ class TestDecodeAhead {
         }
     }
 
+    @Test
+    void anInterruptedQueryThreadStillWaitsForTheHelperBeforeTheSetIsClosed() throws Exception {
+        Watched st = new Watched();
+        st.slowHelper = true;
+        Throwable[] failure = new Throwable[1];
+        Thread query = new Thread(() -> {
+            try {
+                engine(true).rangeQuery(st, "sum(rate(m[5m]))", 10 * MIN, 80 * MIN, 30_000).execute();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        }, "interrupted-query");
+        query.start();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (st.threads.size() < 100 && System.nanoTime() < deadline) {
+            sleep(1);
+        }
+        query.interrupt();
+        query.join(10_000);
+        assertThat(query.isAlive()).isFalse();
+        assertThat(failure[0]).isInstanceOf(ThanosException.class).hasMessageContaining("canceled");
+        sleep(50); // a helper still running after the query ended would call next on the closed set by now
+        assertThat(st.misuse).isEmpty();
+        assertThat(st.closed.get()).isEqualTo(st.opened.get());
+    }
+
     private static String render(QueryResult r) {
         if (r instanceof QueryResult.Matrix m) {
             StringBuilder sb = new StringBuilder();
