@@ -102,6 +102,12 @@ class TestDecodeAhead {
             };
         }
 
+        /** Every set was closed, and none was used by two threads at once or after its close. */
+        void assertReleased() {
+            assertThat(misuse).isEmpty();
+            assertThat(closed.get()).isEqualTo(opened.get());
+        }
+
         boolean helperRead() {
             synchronized (threads) {
                 return threads.stream().anyMatch(t -> t.startsWith("promql-decode-"));
@@ -134,8 +140,7 @@ class TestDecodeAhead {
             assertThat(got).as(q).isEqualTo(render(engine(false).rangeQuery(new Watched(), q, 10 * MIN, 80 * MIN, 30_000).execute()));
             assertThat(render(engine(true).instantQuery(new Watched(), q, 40 * MIN).execute()))
                     .as(q).isEqualTo(render(engine(false).instantQuery(new Watched(), q, 40 * MIN).execute()));
-            assertThat(ahead.misuse).isEmpty();
-            assertThat(ahead.closed.get()).isEqualTo(ahead.opened.get());
+            ahead.assertReleased();
         }
     }
 
@@ -154,8 +159,7 @@ class TestDecodeAhead {
             st.failAt = 400;
             assertThatThrownBy(() -> engine(ahead).rangeQuery(st, "sum(rate(m[5m]))", 10 * MIN, 80 * MIN, 30_000).execute())
                     .isInstanceOf(ThanosException.class).hasMessageContaining("store went away at series 400");
-            assertThat(st.misuse).isEmpty();
-            assertThat(st.closed.get()).isEqualTo(st.opened.get());
+            st.assertReleased();
         }
     }
 
@@ -170,8 +174,7 @@ class TestDecodeAhead {
                     .isInstanceOf(ThanosException.class).hasMessageContaining("too many samples");
             sleep(50); // a helper still running after the query ended would call next on the closed set by now
             assertThat(st.helperRead()).isEqualTo(ahead);
-            assertThat(st.misuse).isEmpty();
-            assertThat(st.closed.get()).isEqualTo(st.opened.get());
+            st.assertReleased();
         }
     }
 
@@ -184,8 +187,7 @@ class TestDecodeAhead {
                     .withNanoClock(() -> st.threads.size() > 100 ? Duration.ofHours(1).toNanos() : 0));
             assertThatThrownBy(() -> e.rangeQuery(st, "sum(rate(m[5m]))", 10 * MIN, 80 * MIN, 30_000).execute())
                     .isInstanceOf(ThanosException.class).hasMessageContaining("timed out");
-            assertThat(st.misuse).isEmpty();
-            assertThat(st.closed.get()).isEqualTo(st.opened.get());
+            st.assertReleased();
         }
     }
 
@@ -211,8 +213,7 @@ class TestDecodeAhead {
         assertThat(query.isAlive()).isFalse();
         assertThat(failure[0]).isInstanceOf(ThanosException.class).hasMessageContaining("canceled");
         sleep(50); // a helper still running after the query ended would call next on the closed set by now
-        assertThat(st.misuse).isEmpty();
-        assertThat(st.closed.get()).isEqualTo(st.opened.get());
+        st.assertReleased();
     }
 
     private static String render(QueryResult r) {
