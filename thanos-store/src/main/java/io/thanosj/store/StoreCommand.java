@@ -156,6 +156,7 @@ public final class StoreCommand extends ComponentCommand {
     int estimatedMaxChunkSize;
 
     private volatile BucketStore store;
+    private volatile Bucket bucket;
 
     @Override
     protected String name() {
@@ -175,6 +176,11 @@ public final class StoreCommand extends ComponentCommand {
     /** The bucket store once wired; for in-process tests and benchmarks. */
     public BucketStore bucketStore() {
         return store;
+    }
+
+    /** The bucket the store reads, caching bucket included, once wired; for in-process benchmarks. */
+    Bucket bucket() {
+        return bucket;
     }
 
     @Override
@@ -212,6 +218,7 @@ public final class StoreCommand extends ComponentCommand {
             }
         }
         rt.onStop(bkt);
+        bucket = bkt;
 
         IndexCache indexCache;
         String indexYaml = content("--index-cache.config", indexCacheFile, indexCacheContent);

@@ -207,10 +207,25 @@ public final class StoreBenchmark {
                         }
                     });
                 }
+                // Each cold run starts a store, which compiles start-up code (the S3 SDK's client
+                // builder, gRPC, picocli, YAML): left to the measured runs, that compilation took
+                // 1.5-2 s of compiler time during them, competing with their queries for the two cores.
+                String[][] coldWarm = {with(base, "--data-dir=" + tmp.resolve("warmup-cold")),
+                    with(base, "--data-dir=" + tmp.resolve("warmup-cold-cb"), CACHING_BUCKET)};
+                double[] scratch = new double[3];
+                for (int round = 0; round < COLD_WARMUP_ROUNDS; round++) {
+                    for (String[] a : coldWarm) {
+                        for (int i = 0; i < QUERIES.size(); i++) {
+                            coldRun(a, i, (i & 1) == 0, scratch);
+                        }
+                    }
+                }
                 System.out.printf("JIT warm-up: %d range reads through another S3 client, then %d rounds of the queries through an"
                         + " uncached and a cached store (at least %d, then until a round spends under %.0f%% of its time compiling),"
-                        + " and %d runs in all of the queries each alone for %d ms on the cached store (-Dbench.perQueryWarmupMs), in %.1fs%n",
-                        reads, rounds, warmup, JitSettle.SETTLED * 100, perQueryRuns, PER_QUERY_WARMUP_MS, (System.nanoTime() - w0) / 1e9);
+                        + " %d runs in all of the queries each alone for %d ms on the cached store (-Dbench.perQueryWarmupMs),"
+                        + " and %d rounds of cold runs on throwaway stores (-Dbench.coldWarmup), in %.1fs%n",
+                        reads, rounds, warmup, JitSettle.SETTLED * 100, perQueryRuns, PER_QUERY_WARMUP_MS, COLD_WARMUP_ROUNDS,
+                        (System.nanoTime() - w0) / 1e9);
                 Results plain;
                 long headers;
                 int blocksLoaded;
@@ -309,6 +324,8 @@ public final class StoreBenchmark {
     static final int WARMUP_ROUNDS = Integer.getInteger("bench.warmup", 30);
     /** Milliseconds of the JIT warm-up that each query runs alone, over and over; see the warm-up. */
     static final long PER_QUERY_WARMUP_MS = Long.getLong("bench.perQueryWarmupMs", 2000);
+    /** Rounds of cold runs (every query on its own fresh store, both configurations) before the measured ones. */
+    static final int COLD_WARMUP_ROUNDS = Integer.getInteger("bench.coldWarmup", 10);
     /** Warm runs per query; the median is reported. */
     static final int WARM_RUNS = Integer.getInteger("bench.runs", 11);
 
@@ -327,44 +344,96 @@ public final class StoreBenchmark {
     }
 
     /** Per query: Prometheus cold and warm, ours cold and warm, bytes read from the bucket, agreement. */
-    record Results(double[] promCold, double[] promWarm, double[] oursCold, double[] oursWarm, double[] coldKiB,
-                   double[] warmKiB, double[] coldReqs, double[] warmReqs, boolean[] same) {}
+    record Results(double[] promCold, double[] promWarm, double[] oursCold, double[] oursColdOpen, double[] oursWarm,
+                   double[] coldKiB, double[] warmKiB, double[] coldReqs, double[] warmReqs, boolean[] same) {}
 
     /**
      * The cold figures: each query alone on a fresh store (empty caches, index-headers on disk but
      * not mapped, a querier that has discovered the store), {@link #COLD_STORES} times; the median
      * time and bytes. A single cold run swings by a third with the machine's noise, and running the
      * queries one after another on one store would let a query find what the queries before it
-     * cached (the first query reads every chunk of {@code http_requests_total}).
+     * cached (the first query reads every chunk of {@code http_requests_total}). Each run is made
+     * twice, interleaved: as the store's first request, and after {@link #openConnections} (see
+     * there), into {@code oursCold} and {@code oursColdOpen}.
      */
     static void coldRuns(Results r, String[] args) throws Exception {
         int n = QUERIES.size();
         double[][] ms = new double[n][COLD_STORES];
+        double[][] open = new double[n][COLD_STORES];
         double[][] kib = new double[n][COLD_STORES];
         double[][] rq = new double[n][COLD_STORES];
+        double[] one = new double[3];
         for (int k = 0; k < COLD_STORES; k++) {
             for (int i = 0; i < n; i++) {
-                try (StoreE2E.Store store = new StoreE2E.Store(args)) {
-                    store.awaitReady(Duration.ofMinutes(2));
-                    try (StoreE2E.Querier q = querier(store)) {
-                        // The querier is long-running and only the store is cold: the HTTP client's
-                        // connection to the querier is opened by a request that reaches no store.
-                        StoreE2E.get(q.url(), "/api/v1/status/buildinfo");
-                        double f0 = fetched(store);
-                        double q0 = requests(store);
-                        ms[i][k] = millis(q.url(), path(QUERIES.get(i)));
-                        kib[i][k] = (fetched(store) - f0) / 1024;
-                        rq[i][k] = requests(store) - q0;
-                    }
-                }
+                coldRun(args, i, false, one);
+                ms[i][k] = one[0];
+                kib[i][k] = one[1];
+                rq[i][k] = one[2];
+                coldRun(args, i, true, one);
+                open[i][k] = one[0];
             }
         }
         for (int i = 0; i < n; i++) {
             r.oursCold[i] = median(ms[i]);
+            r.oursColdOpen[i] = median(open[i]);
             r.coldKiB[i] = median(kib[i]);
             r.coldReqs[i] = median(rq[i]);
         }
     }
+
+    /** Query {@code i} alone on a fresh store; {@code out} gets its milliseconds, KiB read and range requests. */
+    static void coldRun(String[] args, int i, boolean openConnections, double[] out) throws Exception {
+        try (StoreE2E.Store store = new StoreE2E.Store(args)) {
+            store.awaitReady(Duration.ofMinutes(2));
+            try (StoreE2E.Querier q = querier(store)) {
+                // The querier is long-running and only the store is cold: the HTTP client's
+                // connection to the querier is opened by a request that reaches no store.
+                StoreE2E.get(q.url(), "/api/v1/status/buildinfo");
+                if (openConnections) {
+                    openConnections(store);
+                }
+                double f0 = fetched(store);
+                double q0 = requests(store);
+                out[0] = millis(q.url(), path(QUERIES.get(i)));
+                out[1] = (fetched(store) - f0) / 1024;
+                out[2] = requests(store) - q0;
+            }
+        }
+    }
+
+    /**
+     * Opens the S3 connections of a fresh store as any earlier request would have: a range read of
+     * each block's meta.json on each of {@value #OPEN_CONNECTIONS} threads at once. No query reads
+     * meta.json, so no cache of the store learns anything a query uses, and the index-headers stay
+     * unmapped. A store that has just started opens its connections during its first query, which
+     * costs about a millisecond on this machine (a fresh HTTP connection pool and sockets; S3Proxy
+     * shares the two cores).
+     */
+    static void openConnections(StoreE2E.Store store) throws Exception {
+        var bkt = store.cmd.bucket();
+        List<String> metas = new ArrayList<>();
+        bkt.iter("", name -> metas.add(name + "meta.json"));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(OPEN_CONNECTIONS);
+        try {
+            List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < OPEN_CONNECTIONS; t++) {
+                fs.add(pool.submit(() -> {
+                    for (String m : metas) {
+                        bkt.getRangeBytes(m, 0, 1);
+                    }
+                    return null;
+                }));
+            }
+            for (var f : fs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Threads of {@link #openConnections}: the store's bucket read pool on this machine. */
+    static final int OPEN_CONNECTIONS = 4;
 
     /** Fresh stores per query whose cold runs make up the cold figure; see {@link #coldRuns}. */
     static final int COLD_STORES = Integer.getInteger("bench.coldStores", 5);
@@ -372,7 +441,7 @@ public final class StoreBenchmark {
     static Results measure(String prom, String ours, StoreE2E.Store store, boolean withProm) throws Exception {
         int n = QUERIES.size();
         Results r = new Results(new double[n], new double[n], new double[n], new double[n], new double[n], new double[n],
-                new double[n], new double[n], new boolean[n]);
+                new double[n], new double[n], new double[n], new boolean[n]);
         for (int i = 0; i < n; i++) {
             String path = path(QUERIES.get(i));
             if (withProm) {
@@ -438,6 +507,15 @@ public final class StoreBenchmark {
         System.out.printf("geometric mean of ours cold / ours warm: both with index cache and caching bucket %.2fx (cold"
                 + " per query: %s); cold with the index cache only / warm with both caches %.2fx%n",
                 geomean(lcc), coldList(c.oursCold), geomean(lcw));
+        double[] lo = new double[n];
+        double[] lop = new double[n];
+        for (int i = 0; i < n; i++) {
+            lo[i] = c.oursColdOpen[i] / c.oursWarm[i];
+            lop[i] = p.oursColdOpen[i] / c.oursWarm[i];
+        }
+        System.out.printf("the same with the fresh store's S3 connections open before the query (caches still empty,"
+                + " index-headers unmapped): both caches %.2fx (cold per query: %s); index cache only / warm with both"
+                + " caches %.2fx%n", geomean(lo), coldList(c.oursColdOpen), geomean(lop));
     }
 
     private static String coldList(double[] ms) {
