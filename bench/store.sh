@@ -3,8 +3,9 @@
 # queried through the querier + store gateway and through Prometheus 2.42 on the same blocks.
 # Prints per-query latency (cold and warm), bytes read from the bucket, the geometric mean of
 # the latency ratios and the store's heap per block.
-# Cold = first run on a fresh store; before it the JIT is warmed by 10 rounds of the queries on
-# throwaway stores (JAVA_OPTS=-Dbench.warmup=N to change), as a long-running store gateway is.
+# Cold = first run on a fresh store (also measured with its S3 connections opened first); before
+# it the JIT is warmed on throwaway stores, queries and cold runs alike (JAVA_OPTS=-Dbench.warmup=N,
+# -Dbench.coldWarmup=N to change), as a long-running store gateway is.
 #   bench/store.sh              # 100 instances, about 10.4k series
 #   INSTANCES=200 bench/store.sh
 set -euo pipefail
