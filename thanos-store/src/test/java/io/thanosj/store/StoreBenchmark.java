@@ -275,37 +275,24 @@ public final class StoreBenchmark {
         try (Bucket b = BucketFactory.create(yaml, new SimpleMeterRegistry())) {
             long size = b.attributes(object).size();
             int threads = 4;
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
-            try {
-                List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    int seed = t;
-                    fs.add(pool.submit(() -> {
-                        java.util.Random r = new java.util.Random(seed);
-                        byte[] buf = new byte[64 << 10];
-                        for (int i = 0; i < reads / threads; i++) {
-                            long off = (long) (r.nextDouble() * Math.max(1, size - buf.length));
-                            if ((i & 1) == 0) {
-                                b.getRangeBytes(object, off, 4096);
-                            } else {
-                                try (java.io.InputStream in = b.getRange(object, off, buf.length)) {
-                                    int n = 0;
-                                    int got;
-                                    while (n < buf.length && (got = in.read(buf, n, Math.min(8192, buf.length - n))) > 0) {
-                                        n += got;
-                                    }
-                                }
+            onThreads(threads, t -> {
+                java.util.Random r = new java.util.Random(t);
+                byte[] buf = new byte[64 << 10];
+                for (int i = 0; i < reads / threads; i++) {
+                    long off = (long) (r.nextDouble() * Math.max(1, size - buf.length));
+                    if ((i & 1) == 0) {
+                        b.getRangeBytes(object, off, 4096);
+                    } else {
+                        try (java.io.InputStream in = b.getRange(object, off, buf.length)) {
+                            int n = 0;
+                            int got;
+                            while (n < buf.length && (got = in.read(buf, n, Math.min(8192, buf.length - n))) > 0) {
+                                n += got;
                             }
                         }
-                        return null;
-                    }));
+                    }
                 }
-                for (var f : fs) {
-                    f.get();
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            });
         }
         return reads / 4 * 4;
     }
@@ -413,14 +400,26 @@ public final class StoreBenchmark {
         var bkt = store.cmd.bucket();
         List<String> metas = new ArrayList<>();
         bkt.iter("", name -> metas.add(name + "meta.json"));
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(OPEN_CONNECTIONS);
+        onThreads(OPEN_CONNECTIONS, t -> {
+            for (String m : metas) {
+                bkt.getRangeBytes(m, 0, 1);
+            }
+        });
+    }
+
+    interface ThreadTask {
+        void run(int thread) throws Exception;
+    }
+
+    /** Runs {@code task} on {@code threads} threads at once, numbered from 0, and waits for all; the first failure is thrown. */
+    static void onThreads(int threads, ThreadTask task) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
         try {
             List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
-            for (int t = 0; t < OPEN_CONNECTIONS; t++) {
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
                 fs.add(pool.submit(() -> {
-                    for (String m : metas) {
-                        bkt.getRangeBytes(m, 0, 1);
-                    }
+                    task.run(thread);
                     return null;
                 }));
             }
